@@ -1,0 +1,490 @@
+#include "codec/decl_json.h"
+
+#include "core/arena.h"
+#include "core/decimal.h"
+#include "core/err.h"
+#include "core/errlist.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* One table per JSON object describes its fields: the decoder and the encoder walk the
+ * same table, so what one writes the other reads (the round-trip property). */
+
+enum fkind {
+  F_STR,    /* char * */
+  F_MONEY,  /* int64_t at DEC_SCALE_MONEY + bool has */
+  F_QTY,    /* int64_t at DEC_SCALE_QTY + bool has */
+  F_INT,    /* int64_t + bool has */
+  F_BOOL,   /* bool + bool has */
+  F_OBJ,    /* embedded struct + bool has */
+  F_STRARR, /* char ** + size_t count */
+  F_OBJARR, /* struct * + size_t count (+ optional bool has) */
+};
+
+#define NOHAS ((size_t)-1)
+
+struct objdesc;
+
+struct fdesc {
+  const char *name;
+  enum fkind kind;
+  unsigned types; /* declaration types the field belongs to; 0 = all */
+  size_t off;
+  size_t has_off; /* NOHAS when the field has no presence flag */
+  size_t cnt_off; /* arrays */
+  size_t max;     /* arrays: hard bound */
+  const char *too_many_code;
+  const struct objdesc *sub; /* F_OBJ, F_OBJARR */
+};
+
+struct objdesc {
+  size_t size; /* element size, for arrays of objects */
+  const struct fdesc *fields;
+  size_t n;
+};
+
+#define GOODS DECL_TYPES_GOODS
+#define VESSEL DECL_TYPES_VESSEL
+#define STR(name, T, member, types) {name, F_STR, types, offsetof(T, member), NOHAS, 0, 0, NULL, NULL}
+#define NUM(name, kind, T, member, has, types)                                                   \
+  {name, kind, types, offsetof(T, member), offsetof(T, has), 0, 0, NULL, NULL}
+#define OBJ(name, T, member, has, types, sub)                                                    \
+  {name, F_OBJ, types, offsetof(T, member), offsetof(T, has), 0, 0, NULL, &sub}
+#define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct fdesc party_f[] = {
+    STR("id", struct decl_party, id, 0),
+    STR("name", struct decl_party, name, 0),
+};
+static const struct objdesc party_d = {sizeof(struct decl_party), party_f, NELEMS(party_f)};
+
+static const struct fdesc document_f[] = {
+    STR("type", struct decl_document, type, 0),
+    STR("number", struct decl_document, number, 0),
+};
+static const struct objdesc document_d = {sizeof(struct decl_document), document_f,
+                                          NELEMS(document_f)};
+
+static const struct fdesc item_f[] = {
+    NUM("seq", F_INT, struct decl_item, seq, has_seq, 0),
+    STR("hs", struct decl_item, hs, 0),
+    STR("description", struct decl_item, description, 0),
+    STR("origin", struct decl_item, origin, 0),
+    NUM("quantity", F_QTY, struct decl_item, quantity, has_quantity, 0),
+    STR("unit", struct decl_item, unit, 0),
+    NUM("net_kg", F_QTY, struct decl_item, net_kg, has_net_kg, 0),
+    NUM("gross_kg", F_QTY, struct decl_item, gross_kg, has_gross_kg, 0),
+    NUM("value", F_MONEY, struct decl_item, value, has_value, 0),
+    {"documents", F_OBJARR, 0, offsetof(struct decl_item, documents), NOHAS,
+     offsetof(struct decl_item, n_documents), DECL_MAX_DOCUMENTS, "too_many", &document_d},
+};
+static const struct objdesc item_d = {sizeof(struct decl_item), item_f, NELEMS(item_f)};
+
+static const struct fdesc transport_f[] = {
+    STR("mode", struct decl_transport, mode, 0),
+    STR("vessel_imo", struct decl_transport, vessel_imo, 0),
+    STR("voyage", struct decl_transport, voyage, 0),
+    STR("bill_of_lading", struct decl_transport, bill_of_lading, 0),
+    STR("loading", struct decl_transport, loading, 0),
+    STR("discharge", struct decl_transport, discharge, 0),
+    STR("arrival", struct decl_transport, arrival, 0),
+    {"containers", F_STRARR, 0, offsetof(struct decl_transport, containers), NOHAS,
+     offsetof(struct decl_transport, n_containers), DECL_MAX_CONTAINERS, "too_many", NULL},
+};
+static const struct objdesc transport_d = {sizeof(struct decl_transport), transport_f,
+                                           NELEMS(transport_f)};
+
+static const struct fdesc invoice_f[] = {
+    STR("currency", struct decl_invoice, currency, 0),
+    STR("incoterm", struct decl_invoice, incoterm, 0),
+    NUM("total", F_MONEY, struct decl_invoice, total, has_total, 0),
+};
+static const struct objdesc invoice_d = {sizeof(struct decl_invoice), invoice_f,
+                                         NELEMS(invoice_f)};
+
+static const struct fdesc vessel_f[] = {
+    STR("imo", struct decl_vessel, imo, 0),
+    STR("name", struct decl_vessel, name, 0),
+    STR("flag", struct decl_vessel, flag, 0),
+    STR("call_sign", struct decl_vessel, call_sign, 0),
+    NUM("gross_tonnage", F_INT, struct decl_vessel, gross_tonnage, has_gross_tonnage, 0),
+};
+static const struct objdesc vessel_d = {sizeof(struct decl_vessel), vessel_f, NELEMS(vessel_f)};
+
+static const struct fdesc crew_f[] = {
+    STR("name", struct decl_crew, name, 0),
+    STR("nationality", struct decl_crew, nationality, 0),
+    STR("rank", struct decl_crew, rank, 0),
+};
+static const struct objdesc crew_d = {sizeof(struct decl_crew), crew_f, NELEMS(crew_f)};
+
+/* Top level, in output order ("type" is handled first, by hand). */
+static const struct fdesc decl_f[] = {
+    STR("reference", struct decl, reference, 0),
+    STR("procedure", struct decl, goods.procedure, GOODS),
+    STR("office", struct decl, office, GOODS),
+    STR("port", struct decl, office, VESSEL),
+    OBJ("importer", struct decl, goods.importer, goods.has_importer, GOODS, party_d),
+    OBJ("exporter", struct decl, goods.exporter, goods.has_exporter, GOODS, party_d),
+    OBJ("declarant", struct decl, goods.declarant, goods.has_declarant, GOODS, party_d),
+    STR("destination", struct decl, goods.destination, GOODS),
+    OBJ("transport", struct decl, goods.transport, goods.has_transport, GOODS, transport_d),
+    OBJ("invoice", struct decl, goods.invoice, goods.has_invoice, GOODS, invoice_d),
+    {"items", F_OBJARR, GOODS, offsetof(struct decl, goods.items), NOHAS,
+     offsetof(struct decl, goods.n_items), DECL_MAX_ITEMS, "too_many_items", &item_d},
+    OBJ("vessel", struct decl, vcall.vessel, vcall.has_vessel, VESSEL, vessel_d),
+    STR("voyage", struct decl, vcall.voyage, VESSEL),
+    STR("eta", struct decl, vcall.eta, VESSEL),
+    STR("etd", struct decl, vcall.etd, VESSEL),
+    STR("last_port", struct decl, vcall.last_port, VESSEL),
+    STR("next_port", struct decl, vcall.next_port, VESSEL),
+    NUM("crew_count", F_INT, struct decl, vcall.crew_count, vcall.has_crew_count, VESSEL),
+    {"crew", F_OBJARR, VESSEL, offsetof(struct decl, vcall.crew),
+     offsetof(struct decl, vcall.has_crew), offsetof(struct decl, vcall.n_crew), DECL_MAX_CREW,
+     "too_many", &crew_d},
+    NUM("passenger_count", F_INT, struct decl, vcall.passenger_count, vcall.has_passenger_count, VESSEL),
+    STR("cargo_summary", struct decl, vcall.cargo_summary, VESSEL),
+    NUM("dangerous_goods", F_BOOL, struct decl, vcall.dangerous_goods, vcall.has_dangerous_goods, VESSEL),
+    STR("sanitation_certificate_expiry", struct decl, vcall.sanitation_certificate_expiry,
+        VESSEL),
+    NUM("security_level", F_INT, struct decl, vcall.security_level, vcall.has_security_level, VESSEL),
+    OBJ("carrier", struct decl, vcall.carrier, vcall.has_carrier, VESSEL, party_d),
+};
+static const struct objdesc decl_d = {sizeof(struct decl), decl_f, NELEMS(decl_f)};
+
+#define AT(base, off, T) ((T *)((char *)(base) + (off)))
+#define CAT(base, off, T) ((const T *)((const char *)(base) + (off)))
+
+/* ---- decoding ---- */
+
+struct dctx {
+  struct arena *a;
+  struct errlist *e;
+  unsigned type_bit; /* 0 when the type is unknown: every field is accepted */
+  int rc;            /* first hard failure (-SW_ENOMEM) */
+};
+
+#define PATH_MAX_LEN 160
+
+/* Appends "/" + key to path (JSON Pointer escaping '~' and '/'). */
+static void path_key(char *out, const char *path, const char *key) {
+  size_t n = (size_t)snprintf(out, PATH_MAX_LEN, "%s/", path);
+  for (; *key && n + 3 < PATH_MAX_LEN; key++) {
+    if (*key == '~' || *key == '/') {
+      out[n++] = '~';
+      out[n++] = *key == '~' ? '0' : '1';
+    } else {
+      out[n++] = *key;
+    }
+  }
+  out[n < PATH_MAX_LEN ? n : PATH_MAX_LEN - 1] = 0;
+}
+
+static const char *json_kind(const json_t *v) {
+  switch (json_typeof(v)) {
+  case JSON_OBJECT: return "an object";
+  case JSON_ARRAY: return "an array";
+  case JSON_STRING: return "a string";
+  case JSON_INTEGER: return "an integer";
+  case JSON_REAL: return "a floating-point number";
+  case JSON_TRUE:
+  case JSON_FALSE: return "a boolean";
+  case JSON_NULL: return "null";
+  }
+  return "a value";
+}
+
+static void bad_type(struct dctx *c, const char *path, const char *want, const json_t *v) {
+  errlist_add(c->e, path, "bad_type", "expected %s, got %s", want, json_kind(v));
+}
+
+static char *get_string(struct dctx *c, const json_t *v, const char *path) {
+  if (!json_is_string(v)) {
+    bad_type(c, path, "a string", v);
+    return NULL;
+  }
+  size_t n = json_string_length(v);
+  const char *s = json_string_value(v);
+  if (n > DECL_TEXT_HARD_MAX) {
+    errlist_add(c->e, path, "too_long", "string of %zu bytes is far too long", n);
+    return NULL;
+  }
+  if (memchr(s, 0, n)) {
+    errlist_add(c->e, path, "bad_format", "string must not contain NUL characters");
+    return NULL;
+  }
+  char *r = arena_strndup(c->a, s, n);
+  if (!r) c->rc = -SW_ENOMEM;
+  return r;
+}
+
+static void get_decimal(struct dctx *c, const json_t *v, const char *path, int scale,
+                        int64_t *val, bool *has) {
+  enum dec_error why = DEC_OK;
+  int rc;
+  if (json_is_string(v)) {
+    rc = dec_parse(json_string_value(v), json_string_length(v), scale, 0, val, &why);
+  } else if (json_is_integer(v)) {
+    rc = dec_from_int((int64_t)json_integer_value(v), scale, 0, val, &why);
+  } else if (json_is_real(v)) {
+    errlist_add(c->e, path, "bad_type",
+                "expected a decimal string such as \"98000.00\" or an integer, got a "
+                "floating-point number (precision would be lost)");
+    return;
+  } else {
+    bad_type(c, path, "a decimal string or an integer", v);
+    return;
+  }
+  if (rc < 0) {
+    char msg[200];
+    dec_error_message(why, scale, msg, sizeof msg);
+    errlist_add(c->e, path, "bad_decimal", "%s", msg);
+    return;
+  }
+  *has = true;
+}
+
+static void decode_object(struct dctx *c, const json_t *obj, const char *path,
+                          const struct objdesc *od, void *base, bool top);
+
+static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
+                         const char *path, void *base) {
+  switch (f->kind) {
+  case F_STR: *AT(base, f->off, char *) = get_string(c, v, path); break;
+  case F_MONEY:
+  case F_QTY:
+    get_decimal(c, v, path, f->kind == F_MONEY ? DEC_SCALE_MONEY : DEC_SCALE_QTY,
+                AT(base, f->off, int64_t), AT(base, f->has_off, bool));
+    break;
+  case F_INT:
+    if (!json_is_integer(v)) {
+      bad_type(c, path, "an integer", v);
+      break;
+    }
+    *AT(base, f->off, int64_t) = (int64_t)json_integer_value(v);
+    *AT(base, f->has_off, bool) = true;
+    break;
+  case F_BOOL:
+    if (!json_is_boolean(v)) {
+      bad_type(c, path, "true or false", v);
+      break;
+    }
+    *AT(base, f->off, bool) = json_is_true(v);
+    *AT(base, f->has_off, bool) = true;
+    break;
+  case F_OBJ:
+    if (!json_is_object(v)) {
+      bad_type(c, path, "an object", v);
+      break;
+    }
+    *AT(base, f->has_off, bool) = true;
+    decode_object(c, v, path, f->sub, AT(base, f->off, void), false);
+    break;
+  case F_STRARR:
+  case F_OBJARR: {
+    if (!json_is_array(v)) {
+      bad_type(c, path, "an array", v);
+      break;
+    }
+    size_t n = json_array_size(v);
+    if (n > f->max) {
+      errlist_add(c->e, path, f->too_many_code, "%zu entries; at most %zu are allowed", n, f->max);
+      n = f->max;
+    }
+    if (f->has_off != NOHAS) *AT(base, f->has_off, bool) = true;
+    *AT(base, f->cnt_off, size_t) = n;
+    if (n == 0) break;
+    size_t esz = f->kind == F_STRARR ? sizeof(char *) : f->sub->size;
+    void *arr = arena_alloc(c->a, n * esz);
+    if (!arr) {
+      c->rc = -SW_ENOMEM;
+      *AT(base, f->cnt_off, size_t) = 0;
+      break;
+    }
+    *AT(base, f->off, void *) = arr;
+    for (size_t i = 0; i < n && c->rc == 0; i++) {
+      char ep[PATH_MAX_LEN];
+      const json_t *e = json_array_get(v, i);
+      snprintf(ep, sizeof ep, "%s/%zu", path, i);
+      if (json_is_null(e)) continue;
+      if (f->kind == F_STRARR) {
+        ((char **)arr)[i] = get_string(c, e, ep);
+      } else if (!json_is_object(e)) {
+        bad_type(c, ep, "an object", e);
+      } else {
+        decode_object(c, e, ep, f->sub, (char *)arr + i * esz, false);
+      }
+    }
+    break;
+  }
+  }
+}
+
+static void decode_object(struct dctx *c, const json_t *obj, const char *path,
+                          const struct objdesc *od, void *base, bool top) {
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)obj, key, v) {
+    char fp[PATH_MAX_LEN];
+    if (c->rc) return;
+    if (top && strcmp(key, "type") == 0) continue;
+    path_key(fp, path, key);
+    const struct fdesc *f = NULL;
+    for (size_t i = 0; i < od->n; i++)
+      if (strcmp(od->fields[i].name, key) == 0) {
+        f = &od->fields[i];
+        break;
+      }
+    if (!f) {
+      errlist_add(c->e, fp, "unknown_field", "unknown field \"%.60s\"", key);
+      continue;
+    }
+    if (top && c->type_bit && f->types && !(f->types & c->type_bit)) {
+      errlist_add(c->e, fp, "unknown_field", "field \"%s\" is not used by %s declarations",
+                  f->name, (c->type_bit & DECL_TYPES_GOODS) ? "goods" : "vessel call");
+      continue;
+    }
+    if (json_is_null(v)) continue;
+    decode_field(c, f, v, fp, base);
+  }
+}
+
+int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct errlist *errs) {
+  struct dctx c = {.a = a, .e = errs, .type_bit = 0, .rc = 0};
+  size_t before = errs->n + errs->dropped;
+
+  memset(out, 0, sizeof *out);
+  if (!json_is_object(root)) {
+    if (root)
+      bad_type(&c, "", "an object", root);
+    else
+      errlist_add(errs, "", "bad_type", "expected an object");
+    return -SW_EVALIDATION;
+  }
+  const json_t *t = json_object_get(root, "type");
+  if (t && !json_is_null(t)) {
+    if (!json_is_string(t)) {
+      bad_type(&c, "/type", "a string", t);
+    } else {
+      char tb[3] = {0};
+      const char *s = json_string_value(t);
+      if (json_string_length(t) == 2) {
+        for (int i = 0; i < 2; i++) tb[i] = (s[i] >= 'a' && s[i] <= 'z') ? s[i] - 32 : s[i];
+      }
+      out->type = decl_type_parse(tb);
+      if (out->type == DECL_TYPE_NONE)
+        errlist_add(errs, "/type", "bad_value", "type must be IM, EX, VA or VD, got \"%.40s\"", s);
+      else
+        c.type_bit = DECL_TYPE_BIT(out->type);
+    }
+  }
+  decode_object(&c, root, "", &decl_d, out, true);
+  if (c.rc) return c.rc;
+  decl_canonicalize(out);
+  return errs->n + errs->dropped > before ? -SW_EVALIDATION : 0;
+}
+
+/* ---- encoding ---- */
+
+static json_t *encode_object(const struct objdesc *od, const void *base, unsigned type_bit);
+
+static int set_new(json_t *obj, const char *key, json_t *v) {
+  if (!v) return -1;
+  return json_object_set_new(obj, key, v);
+}
+
+static json_t *str_json(const char *s) { return s ? json_string(s) : json_null(); }
+
+static json_t *encode_field(const struct fdesc *f, const void *base, unsigned type_bit,
+                            bool *skip) {
+  char buf[DEC_STR_MAX];
+  *skip = false;
+  switch (f->kind) {
+  case F_STR: {
+    const char *s = *CAT(base, f->off, char *);
+    if (!s) break;
+    return json_string(s);
+  }
+  case F_MONEY:
+  case F_QTY:
+    if (!*CAT(base, f->has_off, bool)) break;
+    if (f->kind == F_MONEY)
+      dec_format(*CAT(base, f->off, int64_t), DEC_SCALE_MONEY, 0, buf, sizeof buf);
+    else
+      dec_format(*CAT(base, f->off, int64_t), DEC_SCALE_QTY, DEC_FMT_TRIM, buf, sizeof buf);
+    return json_string(buf);
+  case F_INT:
+    if (!*CAT(base, f->has_off, bool)) break;
+    return json_integer((json_int_t)*CAT(base, f->off, int64_t));
+  case F_BOOL:
+    if (!*CAT(base, f->has_off, bool)) break;
+    return json_boolean(*CAT(base, f->off, bool));
+  case F_OBJ:
+    if (!*CAT(base, f->has_off, bool)) break;
+    return encode_object(f->sub, CAT(base, f->off, void), type_bit);
+  case F_STRARR:
+  case F_OBJARR: {
+    size_t n = *CAT(base, f->cnt_off, size_t);
+    bool has = f->has_off != NOHAS ? *CAT(base, f->has_off, bool) : n > 0;
+    if (!has) break;
+    json_t *arr = json_array();
+    if (!arr) return NULL;
+    const void *elems = *CAT(base, f->off, void *);
+    for (size_t i = 0; i < n; i++) {
+      json_t *e = f->kind == F_STRARR
+                      ? str_json(((char *const *)elems)[i])
+                      : encode_object(f->sub, (const char *)elems + i * f->sub->size, 0);
+      if (!e || json_array_append_new(arr, e) < 0) {
+        json_decref(arr);
+        return NULL;
+      }
+    }
+    return arr;
+  }
+  }
+  *skip = true;
+  return NULL;
+}
+
+/* Adds od's present fields of base to obj; -1 when out of memory. */
+static int encode_into(json_t *obj, const struct objdesc *od, const void *base, unsigned type_bit) {
+  for (size_t i = 0; i < od->n; i++) {
+    const struct fdesc *f = &od->fields[i];
+    bool skip;
+    if (type_bit && f->types && !(f->types & type_bit)) continue;
+    /* Without a type, the place is written once, as "office". */
+    if (!type_bit && f->types == DECL_TYPES_VESSEL && strcmp(f->name, "port") == 0) continue;
+    json_t *v = encode_field(f, base, type_bit, &skip);
+    if (skip) continue;
+    if (set_new(obj, f->name, v) < 0) return -1;
+  }
+  return 0;
+}
+
+static json_t *encode_object(const struct objdesc *od, const void *base, unsigned type_bit) {
+  json_t *obj = json_object();
+  if (obj && encode_into(obj, od, base, type_bit) < 0) {
+    json_decref(obj);
+    obj = NULL;
+  }
+  return obj;
+}
+
+json_t *decl_to_json(const struct decl *d) {
+  unsigned bit = d->type != DECL_TYPE_NONE ? DECL_TYPE_BIT(d->type) : 0;
+  int rc = -1;
+  json_t *obj = json_object();
+  if (!obj) goto out;
+  /* "type" first, for humans reading stored documents. */
+  if (d->type != DECL_TYPE_NONE && set_new(obj, "type", json_string(decl_type_name(d->type))) < 0)
+    goto out;
+  if (encode_into(obj, &decl_d, d, bit) < 0) goto out;
+  rc = 0;
+out:
+  if (rc < 0) {
+    json_decref(obj);
+    obj = NULL;
+  }
+  return obj;
+}

@@ -1,0 +1,23 @@
+/* app.h - what every handler can reach: the store, reference data, configuration. */
+#ifndef SW_APP_H
+#define SW_APP_H
+#include <stdatomic.h>
+
+#include "core/refdata.h"
+#include "http/config.h"
+#include "store/store.h"
+
+struct metrics;
+
+struct app {
+  struct config cfg;
+  struct store *store;
+  struct refdata *rd;
+  struct metrics *metrics;
+  char *openapi; /* the OpenAPI document, read once at start */
+  size_t openapi_len;
+  char dummy_pw_hash[128]; /* verified against for unknown logins: equal timing */
+  atomic_int ready; /* 1 once serving; 0 while starting or draining */
+};
+
+#endif

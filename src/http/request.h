@@ -1,0 +1,68 @@
+/* request.h - one HTTP exchange as handlers see it, and the ways to answer it.
+ * Everything a handler allocates for the request lives in r->arena. */
+#ifndef SW_REQUEST_H
+#define SW_REQUEST_H
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/caller.h"
+#include "core/errlist.h"
+
+#define HTTP_MAX_PARAMS 6
+
+struct app;
+struct route;
+struct MHD_Connection;
+struct MHD_Response;
+
+struct http_req {
+  struct app *app;
+  const struct route *route; /* NULL when nothing matched */
+  struct MHD_Connection *conn;
+  const char *method, *path;
+  char *body; /* NUL-terminated; body_len excludes the NUL */
+  size_t body_len, body_cap;
+  int body_too_big, bad_framing;
+  const char *param_names[HTTP_MAX_PARAMS];
+  const char *param_values[HTTP_MAX_PARAMS];
+  int nparams;
+  struct caller caller;
+  struct arena arena;
+  char client_ip[48];
+  int64_t started_us;
+  unsigned status;
+  struct MHD_Response *resp;
+};
+
+/* Path parameter by name ("{code}" in the pattern); NULL when absent. */
+const char *req_param(const struct http_req *r, const char *name);
+/* Query-string argument; NULL when absent. */
+const char *req_query(const struct http_req *r, const char *name);
+/* Request header (case-insensitive); NULL when absent. */
+const char *req_header(const struct http_req *r, const char *name);
+/* Parses the body as strict JSON (UTF-8, no duplicate keys, no trailing data, nesting
+ * bounded). On failure answers 400 problem+json naming the problem and returns NULL. The
+ * caller owns the result (json_decref). */
+json_t *req_json(struct http_req *r);
+/* Reads a bounded integer query argument; answers 400 and returns -1 when malformed. */
+int req_query_int(struct http_req *r, const char *name, long lo, long hi, long dflt,
+                  long *out);
+
+/* Answers with a JSON document (takes the reference). */
+void reply_json(struct http_req *r, unsigned status, json_t *doc);
+/* Answers with bytes; copy 0 means data is static and outlives the response. */
+void reply_bytes(struct http_req *r, unsigned status, const char *content_type,
+                 const void *data, size_t len, int copy);
+/* Answers RFC 9457 problem+json: type slug, title, detail, and every problem in errs
+ * (may be NULL) as an "errors" array of {path, code, message}. */
+void reply_problem(struct http_req *r, unsigned status, const char *slug, const char *title,
+                   const char *detail, const struct errlist *errs);
+/* Shorthand for one problem with one error entry. */
+void reply_error(struct http_req *r, unsigned status, const char *path, const char *code,
+                 const char *message);
+/* Adds a header to the answer already made. */
+void reply_header(struct http_req *r, const char *name, const char *value);
+
+#endif

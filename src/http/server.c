@@ -1,0 +1,247 @@
+/* server.c - libmicrohttpd glue: body collection with limits, dispatch through the router
+ * and auth, one JSON log line and metrics per request. The response is queued on a call
+ * after the first one (never on the first) so keep-alive connections are kept. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "http/app.h"
+#include "http/auth.h"
+#include "http/metrics.h"
+#include "http/request.h"
+#include "http/router.h"
+#include "store/store.h"
+
+struct server {
+  struct MHD_Daemon *d;
+  struct app *app;
+  atomic_int inflight;
+  int port;
+};
+
+static int64_t mono_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+  (void)kind;
+  (void)value;
+  if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) (*(int *)cls)++;
+  return MHD_YES;
+}
+
+static struct http_req *req_new(struct server *s, struct MHD_Connection *c, const char *url,
+                                const char *method) {
+  struct http_req *r = calloc(1, sizeof *r);
+  if (!r) return NULL;
+  r->app = s->app;
+  r->conn = c;
+  r->started_us = mono_us();
+  arena_init(&r->arena, 64 * 1024 * 1024);
+  r->method = arena_strdup(&r->arena, method);
+  r->path = arena_strdup(&r->arena, url);
+  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  if (ci && ci->client_addr) {
+    const struct sockaddr *sa = ci->client_addr;
+    if (sa->sa_family == AF_INET)
+      inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, r->client_ip,
+                sizeof r->client_ip);
+    else if (sa->sa_family == AF_INET6)
+      inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, r->client_ip,
+                sizeof r->client_ip);
+  }
+  if (!r->method || !r->path) {
+    arena_release(&r->arena);
+    free(r);
+    return NULL;
+  }
+  return r;
+}
+
+static void dispatch(struct http_req *r) {
+  int mismatch = 0;
+  if (r->bad_framing) {
+    reply_error(r, 400, "", "bad_framing", "more than one Content-Length header");
+    return;
+  }
+  if (r->body_too_big) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "the body is larger than the limit of %zu bytes",
+             r->app->cfg.body_limit);
+    reply_error(r, 413, "", "body_too_large", msg);
+    return;
+  }
+  r->route = router_match(r, r->method, r->path, &mismatch);
+  if (!r->route) {
+    if (mismatch)
+      reply_error(r, 405, "", "method_not_allowed", "this path does not take that method");
+    else
+      reply_error(r, 404, "", "not_found", "no such route");
+    return;
+  }
+  if (auth_check(r) < 0) return;
+  r->route->handler(r);
+  if (!r->resp) reply_error(r, 500, "", "no_response", "the handler gave no answer");
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_data_size,
+                                  void **con_cls) {
+  struct server *s = cls;
+  struct http_req *r = *con_cls;
+  (void)version;
+  if (!r) {
+    r = req_new(s, c, url, method);
+    if (!r) return MHD_NO;
+    *con_cls = r;
+    atomic_fetch_add(&s->inflight, 1);
+    int ncl = 0;
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &ncl);
+    if (ncl > 1) r->bad_framing = 1;
+    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (cl && strtoull(cl, NULL, 10) > s->app->cfg.body_limit) {
+      /* Answer at once: reading megabytes only to refuse them helps nobody. */
+      r->body_too_big = 1;
+      dispatch(r);
+      return MHD_queue_response(c, r->status, r->resp);
+    }
+    return MHD_YES;
+  }
+  if (*upload_data_size) {
+    size_t n = *upload_data_size;
+    *upload_data_size = 0;
+    if (r->body_too_big) return MHD_YES;
+    if (r->body_len + n > s->app->cfg.body_limit) {
+      r->body_too_big = 1;
+      return MHD_YES;
+    }
+    if (r->body_len + n + 1 > r->body_cap) {
+      size_t cap = r->body_cap ? r->body_cap * 2 : 4096;
+      while (cap < r->body_len + n + 1) cap *= 2;
+      char *nb = realloc(r->body, cap);
+      if (!nb) return MHD_NO;
+      r->body = nb;
+      r->body_cap = cap;
+    }
+    memcpy(r->body + r->body_len, upload_data, n);
+    r->body_len += n;
+    r->body[r->body_len] = 0;
+    return MHD_YES;
+  }
+  if (r->resp) return MHD_YES; /* already answered (early 413) */
+  if (!r->body) r->body = calloc(1, 1);
+  dispatch(r);
+  return MHD_queue_response(c, r->status, r->resp);
+}
+
+static void json_escape_into(char *out, size_t len, const char *s) {
+  size_t o = 0;
+  for (; *s && o + 7 < len; s++) {
+    unsigned char ch = (unsigned char)*s;
+    if (ch == '"' || ch == '\\') {
+      out[o++] = '\\';
+      out[o++] = (char)ch;
+    } else if (ch < 0x20 || ch >= 0x7f) {
+      o += (size_t)snprintf(out + o, len - o, "\\u%04x", ch);
+    } else {
+      out[o++] = (char)ch;
+    }
+  }
+  out[o] = 0;
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe) {
+  struct server *s = cls;
+  struct http_req *r = *con_cls;
+  (void)c;
+  if (!r) return;
+  int64_t us = mono_us() - r->started_us;
+  size_t idx = r->route ? route_index(r->route) : routes_count();
+  unsigned status = r->status ? r->status : 499;
+  if (toe != MHD_REQUEST_TERMINATED_COMPLETED_OK && !r->status) status = 499;
+  metrics_observe(s->app->metrics, idx, status, us);
+  if (s->app->cfg.log_requests) {
+    char path[300], login[140];
+    /* the pattern, not the raw path: no identifiers or query strings in the log */
+    json_escape_into(path, sizeof path, r->route ? r->route->pattern : "unmatched");
+    json_escape_into(login, sizeof login, r->caller.login);
+    fprintf(stderr,
+            "{\"ts\":%lld,\"method\":\"%s\",\"route\":\"%s\",\"status\":%u,"
+            "\"latency_us\":%lld,\"caller\":%lld,\"login\":\"%s\",\"ip\":\"%s\"}\n",
+            (long long)(store_now_us() / 1000), r->route ? r->route->method : "-", path,
+            status, (long long)us, (long long)r->caller.user_id, login, r->client_ip);
+  }
+  if (r->resp) MHD_destroy_response(r->resp);
+  free(r->body);
+  arena_release(&r->arena);
+  free(r);
+  *con_cls = NULL;
+  atomic_fetch_sub(&s->inflight, 1);
+}
+
+int server_start(struct app *app, struct server **out) {
+  struct server *s = calloc(1, sizeof *s);
+  struct sockaddr_in6 a6 = {0};
+  struct sockaddr_in a4 = {0};
+  struct sockaddr *sa;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+  if (!s) return -SW_ENOMEM;
+  s->app = app;
+  if (inet_pton(AF_INET, app->cfg.listen, &a4.sin_addr) == 1) {
+    a4.sin_family = AF_INET;
+    a4.sin_port = htons((uint16_t)app->cfg.port);
+    sa = (struct sockaddr *)&a4;
+  } else if (inet_pton(AF_INET6, app->cfg.listen, &a6.sin6_addr) == 1) {
+    a6.sin6_family = AF_INET6;
+    a6.sin6_port = htons((uint16_t)app->cfg.port);
+    sa = (struct sockaddr *)&a6;
+    flags |= MHD_USE_IPv6;
+  } else {
+    fprintf(stderr, "listen address '%s' is not an IPv4 or IPv6 address\n", app->cfg.listen);
+    free(s);
+    return -SW_EINVAL;
+  }
+  s->d = MHD_start_daemon(
+      flags, (uint16_t)app->cfg.port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, sa,
+      MHD_OPTION_THREAD_POOL_SIZE, (unsigned)app->cfg.threads, MHD_OPTION_CONNECTION_LIMIT,
+      (unsigned)app->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+      (unsigned)app->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+      MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+      MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+  if (!s->d) {
+    fprintf(stderr, "cannot listen on %s:%d\n", app->cfg.listen, app->cfg.port);
+    free(s);
+    return -SW_EIO;
+  }
+  const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+  s->port = di ? di->port : app->cfg.port;
+  *out = s;
+  return 0;
+}
+
+int server_port(const struct server *s) { return s->port; }
+
+void server_stop(struct server *s, int grace_ms) {
+  if (!s) return;
+  MHD_quiesce_daemon(s->d);
+  for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10)
+    usleep(10000);
+  MHD_stop_daemon(s->d);
+  free(s);
+}

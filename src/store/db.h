@@ -1,0 +1,46 @@
+/* db.h - backend-neutral SQL access used by every store module. SQL is written once in
+ * the dialect both backends run (parameters as ?1, ?2 ...). Statements are prepared once
+ * per connection and cached by the address of their SQL text, so pass string literals
+ * (or other strings that outlive the connection). Prepared statements only: values are
+ * always bound, never spliced into SQL. */
+#ifndef SW_DB_H
+#define SW_DB_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct db;      /* one connection, used by one thread at a time */
+struct db_stmt; /* a cached prepared statement of that connection */
+
+/* Opens a connection to a SQLite file with the project's pragmas (WAL, synchronous=FULL,
+ * busy timeout, foreign keys). readonly opens a query-only connection. */
+int db_open_sqlite(const char *path, int readonly, struct db **out);
+void db_close(struct db *db);
+
+/* Returns the cached statement for sql, reset and with bindings cleared. */
+int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
+int db_bind_text(struct db_stmt *st, int idx, const char *s); /* s NULL binds NULL */
+int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n);
+int db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+int db_bind_null(struct db_stmt *st, int idx);
+/* Returns 1 when a row is available, 0 when done, -SW_EEXISTS on a unique or primary key
+ * violation, -SW_EBUSY when locked, -SW_EDB on other errors. */
+int db_step(struct db_stmt *st);
+const char *db_col_text(struct db_stmt *st, int col); /* "" for NULL; valid until next step */
+int64_t db_col_int64(struct db_stmt *st, int col);
+int db_col_is_null(struct db_stmt *st, int col);
+/* Releases the statement's read locks early (it is reset anyway on next prepare). */
+void db_done(struct db_stmt *st);
+
+/* Executes one or more statements without parameters (DDL, BEGIN, COMMIT). */
+int db_exec(struct db *db, const char *sql);
+/* Rows changed by the last INSERT/UPDATE/DELETE. */
+int64_t db_changes(struct db *db);
+/* Last error message of the connection, for logs (never contains bound values). */
+const char *db_errmsg(struct db *db);
+/* Consistent online copy of the whole database into dest_path (SQLite backup API). */
+int db_backup(struct db *db, const char *dest_path);
+
+/* Dialect token in migrations: "@ID@" becomes the backend's auto-increment key type. */
+const char *db_dialect_id_type(struct db *db);
+
+#endif

@@ -1,0 +1,88 @@
+/* decl_store.h - declarations, their agency tasks and their events. Writers run inside
+ * store_write jobs (one transaction with everything the change implies: rows, events,
+ * audit); readers take a reader connection and answer JSON for the API. */
+#ifndef SW_DECL_STORE_H
+#define SW_DECL_STORE_H
+#include <jansson.h>
+#include <stdint.h>
+
+#include "core/caller.h"
+#include "core/decl.h"
+#include "core/lifecycle.h"
+#include "core/routing.h"
+#include "store/db.h"
+
+struct decl_reg {
+  /* in */
+  const struct decl *d;
+  const char *content, *content_hash; /* canonical JSON text of the submission, its hash */
+  int64_t declarant_id, principal_id;
+  const char *actor, *origin; /* login and client address, for events and audit */
+  const struct route_result *route;
+  int64_t ruleset;
+  /* out */
+  int64_t id;
+  int existed; /* 1: the same content was registered before (idempotent retry) */
+};
+
+/* Registers a valid, routed declaration: official number, rows, tasks (automatic
+ * decisions applied), events, audit. -SW_ECONFLICT when the declarant's reference exists
+ * with other content; -SW_ENOTFOUND when the office has no customs office code. */
+int decl_register(struct db *db, struct decl_reg *reg);
+
+struct decl_decision {
+  int64_t task_id;
+  enum decision decision;
+  const char *reason_code, *note, *inspection_at;
+  const struct caller *by;
+  const char *origin;
+  int64_t decl_id; /* out */
+};
+/* Applies an officer's decision. -SW_ENOTFOUND when the task is not the caller's
+ * agency's; -SW_ECONFLICT when the task's state does not allow it (someone decided
+ * first) or the declaration is final. */
+int decl_decide(struct db *db, struct decl_decision *dd);
+
+/* The declarant's answer to a hold: held tasks return to pending. -SW_ESTATE when no
+ * task is held. */
+int decl_respond(struct db *db, int64_t decl_id, const struct caller *by, const char *origin,
+                 const char *detail_json);
+/* Cancels a declaration that has no outcome yet; open tasks are closed. -SW_ECONFLICT
+ * when it is already final. */
+int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const char *origin,
+                const char *reason);
+
+/* 1 when the caller may see the declaration: its declarant or principal party, an agency
+ * it was routed to, or an administrator. 0 otherwise (answer 404), negative on error. */
+int decl_visible(struct db *db, int64_t decl_id, const struct caller *c);
+/* Declaration with its tasks and submitted content; NULL when absent. */
+json_t *decl_get_json(struct db *db, int64_t decl_id);
+/* The declaration's events, oldest first. */
+json_t *decl_events_json(struct db *db, int64_t decl_id);
+
+struct decl_filter {
+  const char *status, *type, *hs; /* hs: prefix of any item's code */
+  int64_t from_us, to_us;         /* created_at range; 0 = open */
+  int64_t after;                  /* cursor: ids below it; 0 = from the newest */
+  int limit;
+};
+/* The caller's own declarations (declarant or principal), newest first. */
+json_t *decl_list_json(struct db *db, const struct caller *c, const struct decl_filter *f);
+
+struct task_filter {
+  const char *state, *type;
+  int64_t after; /* cursor: task ids above it (oldest first) */
+  int limit;
+};
+/* An agency's inbox: its tasks, oldest first. */
+json_t *task_inbox_json(struct db *db, const char *agency, const struct task_filter *f);
+
+/* Events the caller may see with seq > after, oldest first, at most limit. */
+json_t *events_feed_json(struct db *db, const struct caller *c, int64_t after, int limit,
+                         int64_t *last_seq);
+
+/* The 4-digit customs office code of a UN/LOCODE; -SW_ENOTFOUND when none. */
+int office_code(struct db *db, const char *locode, char out[8]);
+int office_add(struct db *db, const char *code, const char *locode, const char *name);
+
+#endif

@@ -1,0 +1,217 @@
+/* store.c - group commit: concurrent writers enqueue jobs; one thread runs a batch of them
+ * in one BEGIN IMMEDIATE ... COMMIT and wakes each caller only after the COMMIT. */
+#include "store/store.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/err.h"
+#include "store/migrations.h"
+
+#define BATCH_MAX 512
+
+struct write_job {
+  store_write_fn fn;
+  void *arg;
+  int rc;
+  int done;
+  struct write_job *next;
+};
+
+struct reader_node {
+  struct db *db;
+  struct reader_node *next;
+};
+
+struct store {
+  char *path;
+  struct db *writer;
+  int version;
+  pthread_t thread;
+  pthread_mutex_t mu;
+  pthread_cond_t work;     /* signalled when jobs are queued or on stop */
+  pthread_cond_t finished; /* broadcast after each batch */
+  struct write_job *head, *tail;
+  int stopping;
+  struct store_stats stats;
+  pthread_key_t reader_key;
+  struct reader_node *readers;
+};
+
+int64_t store_now_us(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int batch_bucket(size_t n) {
+  int b = 0;
+  while (n > 1 && b < 7) {
+    n >>= 1;
+    b++;
+  }
+  return b;
+}
+
+static void run_batch(struct store *s, struct write_job *jobs) {
+  size_t n = 0;
+  int rc = db_exec(s->writer, "BEGIN IMMEDIATE");
+  for (struct write_job *j = jobs; j; j = j->next) {
+    n++;
+    if (rc < 0) {
+      j->rc = rc;
+      continue;
+    }
+    if (db_exec(s->writer, "SAVEPOINT job") < 0) {
+      j->rc = -SW_EDB;
+      continue;
+    }
+    j->rc = j->fn(s->writer, j->arg);
+    if (j->rc < 0) db_exec(s->writer, "ROLLBACK TO job");
+    db_exec(s->writer, "RELEASE job");
+  }
+  if (rc == 0 && (rc = db_exec(s->writer, "COMMIT")) < 0) {
+    fprintf(stderr, "{\"level\":\"error\",\"msg\":\"commit failed\",\"error\":\"%s\"}\n",
+            db_errmsg(s->writer));
+    db_exec(s->writer, "ROLLBACK");
+    for (struct write_job *j = jobs; j; j = j->next)
+      if (j->rc >= 0) j->rc = rc;
+  }
+  pthread_mutex_lock(&s->mu);
+  s->stats.commits++;
+  s->stats.jobs += n;
+  s->stats.batch_hist[batch_bucket(n)]++;
+  for (struct write_job *j = jobs; j; j = j->next) j->done = 1;
+  pthread_cond_broadcast(&s->finished);
+  pthread_mutex_unlock(&s->mu);
+}
+
+static void *writer_main(void *arg) {
+  struct store *s = arg;
+  pthread_mutex_lock(&s->mu);
+  for (;;) {
+    while (!s->head && !s->stopping) pthread_cond_wait(&s->work, &s->mu);
+    if (!s->head && s->stopping) break;
+    struct write_job *jobs = s->head, *last = jobs;
+    size_t n = 1;
+    while (last->next && n < BATCH_MAX) {
+      last = last->next;
+      n++;
+    }
+    s->head = last->next;
+    if (!s->head) s->tail = NULL;
+    last->next = NULL;
+    s->stats.queue_depth -= n;
+    pthread_mutex_unlock(&s->mu);
+    run_batch(s, jobs);
+    pthread_mutex_lock(&s->mu);
+  }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
+}
+
+int store_write(struct store *s, store_write_fn fn, void *arg) {
+  struct write_job job = {.fn = fn, .arg = arg};
+  pthread_mutex_lock(&s->mu);
+  if (s->stopping) {
+    pthread_mutex_unlock(&s->mu);
+    return -SW_ESHUTDOWN;
+  }
+  if (s->tail)
+    s->tail->next = &job;
+  else
+    s->head = &job;
+  s->tail = &job;
+  s->stats.queue_depth++;
+  pthread_cond_signal(&s->work);
+  while (!job.done) pthread_cond_wait(&s->finished, &s->mu);
+  pthread_mutex_unlock(&s->mu);
+  return job.rc;
+}
+
+struct db *store_reader(struct store *s) {
+  struct db *db = pthread_getspecific(s->reader_key);
+  if (db) return db;
+  if (db_open_sqlite(s->path, 1, &db) < 0) return NULL;
+  struct reader_node *node = malloc(sizeof *node);
+  if (!node) {
+    db_close(db);
+    return NULL;
+  }
+  node->db = db;
+  pthread_mutex_lock(&s->mu);
+  node->next = s->readers;
+  s->readers = node;
+  pthread_mutex_unlock(&s->mu);
+  pthread_setspecific(s->reader_key, db);
+  return db;
+}
+
+int store_open(const char *path, struct store **out) {
+  struct store *s = calloc(1, sizeof *s);
+  int rc;
+  if (!s) return -SW_ENOMEM;
+  s->path = strdup(path);
+  pthread_mutex_init(&s->mu, NULL);
+  pthread_cond_init(&s->work, NULL);
+  pthread_cond_init(&s->finished, NULL);
+  if (!s->path || pthread_key_create(&s->reader_key, NULL) != 0) {
+    free(s->path);
+    free(s);
+    return -SW_ENOMEM;
+  }
+  if ((rc = db_open_sqlite(path, 0, &s->writer)) < 0) goto fail;
+  if ((rc = migrations_apply(s->writer)) < 0) goto fail;
+  s->version = rc;
+  if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+    rc = -SW_ENOMEM;
+    goto fail;
+  }
+  *out = s;
+  return 0;
+fail:
+  db_close(s->writer);
+  pthread_key_delete(s->reader_key);
+  free(s->path);
+  free(s);
+  return rc;
+}
+
+void store_free(struct store *s) {
+  if (!s) return;
+  pthread_mutex_lock(&s->mu);
+  s->stopping = 1;
+  pthread_cond_signal(&s->work);
+  pthread_mutex_unlock(&s->mu);
+  pthread_join(s->thread, NULL);
+  db_exec(s->writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+  db_close(s->writer);
+  for (struct reader_node *r = s->readers, *n; r; r = n) {
+    n = r->next;
+    db_close(r->db);
+    free(r);
+  }
+  pthread_key_delete(s->reader_key);
+  pthread_mutex_destroy(&s->mu);
+  pthread_cond_destroy(&s->work);
+  pthread_cond_destroy(&s->finished);
+  free(s->path);
+  free(s);
+}
+
+int store_backup(struct store *s, const char *dest_path) {
+  struct db *r = store_reader(s);
+  return r ? db_backup(r, dest_path) : -SW_EDB;
+}
+
+void store_get_stats(struct store *s, struct store_stats *out) {
+  pthread_mutex_lock(&s->mu);
+  *out = s->stats;
+  pthread_mutex_unlock(&s->mu);
+}
+
+int store_schema_version(struct store *s) { return s->version; }
+const char *store_path(const struct store *s) { return s->path; }

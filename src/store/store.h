@@ -1,0 +1,46 @@
+/* store.h - the persistence facade: one writer thread doing group commit, read
+ * connections per thread, migrations applied at open. */
+#ifndef SW_STORE_H
+#define SW_STORE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "store/db.h"
+
+struct store; /* opaque */
+
+struct store_stats {
+  uint64_t commits;        /* transactions committed by the writer */
+  uint64_t jobs;           /* write jobs executed */
+  uint64_t batch_hist[8];  /* batch sizes: 1, 2-3, 4-7, 8-15, 16-31, 32-63, 64-127, 128+ */
+  uint64_t queue_depth;    /* jobs waiting right now */
+};
+
+/* Opens (creating if needed) the SQLite database at path, applies pending migrations and
+ * starts the writer thread. */
+int store_open(const char *path, struct store **out);
+/* Drains the write queue, stops the writer and closes every connection. */
+void store_free(struct store *s);
+
+/* A write job runs inside the writer's transaction, isolated by a savepoint: returning a
+ * negative code rolls back only this job's changes. The caller blocks until the
+ * transaction holding the job is committed (or failed), and gets the job's result. */
+typedef int (*store_write_fn)(struct db *db, void *arg);
+int store_write(struct store *s, store_write_fn fn, void *arg);
+
+/* The calling thread's read connection (opened on first use, closed by store_free). */
+struct db *store_reader(struct store *s);
+
+/* Online consistent copy of the database. */
+int store_backup(struct store *s, const char *dest_path);
+
+void store_get_stats(struct store *s, struct store_stats *out);
+/* Schema version after migrations. */
+int store_schema_version(struct store *s);
+/* Path of the database file. */
+const char *store_path(const struct store *s);
+
+/* Current time in microseconds since the epoch (UTC). */
+int64_t store_now_us(void);
+
+#endif

@@ -1,0 +1,111 @@
+/* swctl.c - entry point of the administrator's tool: global options and dispatch. */
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/err.h"
+#include "crypto/crypto.h"
+#include "swctl/swctl.h"
+
+struct command {
+  const char *name;
+  int (*fn)(struct ctl *c, int argc, char **argv);
+  const char *help;
+};
+
+static const struct command COMMANDS[] = {
+    {"init", cmd_init, "create the database and load the shipped reference data"},
+    {"import", cmd_import, "(re)load reference files: hs, countries, currencies, locations"},
+    {"demo", cmd_demo, "create the demo agencies, enterprises and users (--json)"},
+    {"migrate", cmd_migrate, "apply pending schema migrations"},
+    {"user", cmd_user, "user add | passwd | disable"},
+    {"token", cmd_token, "token issue | revoke"},
+    {"agency", cmd_agency, "agency add CODE NAME"},
+    {"party", cmd_party, "party add NATIONAL_ID NAME --country CC --roles R1,R2"},
+    {"mandate", cmd_mandate, "mandate add BROKER_ID PRINCIPAL_ID (a broker may declare for)"},
+    {"audit", cmd_audit, "audit verify: check the audit trail's hash chain"},
+    {"backup", cmd_backup, "backup FILE: online consistent copy of the database"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f) {
+  fputs("usage: swctl [--data DIR] [--db sqlite:///PATH] [--ref DIR] COMMAND [ARGS]\n"
+        "  --data DIR   data directory (default ./var, or SW_DATA)\n"
+        "  --db URL     database (default DIR/opensw.db, or SW_DB)\n"
+        "  --ref DIR    shipped reference files (default ./data, or SW_REF)\n\ncommands:\n",
+        f);
+  for (const struct command *c = COMMANDS; c->name; c++) fprintf(f, "  %-9s %s\n", c->name, c->help);
+  fputs("\n'swctl COMMAND --help' tells more.\n", f);
+}
+
+int ctl_open(struct ctl *c) {
+  if (c->store) return 0;
+  if (mkdir(c->data_dir, 0750) < 0 && errno != EEXIST) {
+    fprintf(stderr, "swctl: cannot create %s: %s\n", c->data_dir, strerror(errno));
+    return -SW_EIO;
+  }
+  int rc = store_open(c->db_path, &c->store);
+  if (rc < 0) fprintf(stderr, "swctl: cannot open %s: %s\n", c->db_path, sw_strerror(rc));
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  struct ctl c;
+  int i = 1;
+  memset(&c, 0, sizeof c);
+  const char *env_data = getenv("SW_DATA"), *env_db = getenv("SW_DB"), *env_ref = getenv("SW_REF");
+  snprintf(c.data_dir, sizeof c.data_dir, "%s", env_data && *env_data ? env_data : "./var");
+  snprintf(c.ref_dir, sizeof c.ref_dir, "%s", env_ref && *env_ref ? env_ref : "./data");
+  const char *db_url = env_db && *env_db ? env_db : NULL;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+      usage(stdout);
+      return 0;
+    } else if (!strcmp(argv[i], "--version")) {
+      printf("swctl %s\n", SW_VERSION);
+      return 0;
+    } else if (i + 1 < argc && !strcmp(argv[i], "--data")) {
+      snprintf(c.data_dir, sizeof c.data_dir, "%s", argv[++i]);
+    } else if (i + 1 < argc && !strcmp(argv[i], "--db")) {
+      db_url = argv[++i];
+    } else if (i + 1 < argc && !strcmp(argv[i], "--ref")) {
+      snprintf(c.ref_dir, sizeof c.ref_dir, "%s", argv[++i]);
+    } else {
+      fprintf(stderr, "swctl: unknown option %s\n", argv[i]);
+      usage(stderr);
+      return 2;
+    }
+  }
+  if (i >= argc) {
+    usage(stderr);
+    return 2;
+  }
+  if (db_url) {
+    if (strncmp(db_url, "sqlite://", 9) != 0) {
+      fprintf(stderr, "swctl: --db must be sqlite:///path (PostgreSQL is not built in)\n");
+      return 2;
+    }
+    snprintf(c.db_path, sizeof c.db_path, "%s", db_url + 9);
+  } else {
+    snprintf(c.db_path, sizeof c.db_path, "%s/opensw.db", c.data_dir);
+  }
+  struct passwd *pw = getpwuid(getuid());
+  snprintf(c.actor, sizeof c.actor, "swctl:%s", pw ? pw->pw_name : "unknown");
+  if (crypto_init() < 0) {
+    fprintf(stderr, "swctl: cannot initialise libsodium\n");
+    return 1;
+  }
+  for (const struct command *cmd = COMMANDS; cmd->name; cmd++) {
+    if (strcmp(cmd->name, argv[i]) != 0) continue;
+    int code = cmd->fn(&c, argc - i, argv + i);
+    store_free(c.store);
+    return code;
+  }
+  fprintf(stderr, "swctl: unknown command '%s'\n", argv[i]);
+  usage(stderr);
+  return 2;
+}

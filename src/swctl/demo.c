@@ -1,0 +1,134 @@
+/* demo.c - swctl demo: the demo agencies, enterprises and users. Idempotent: what exists
+ * is kept; each run issues every demo account a fresh API token. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "crypto/crypto.h"
+#include "store/audit.h"
+#include "store/identity.h"
+#include "swctl/swctl.h"
+
+#define DEMO_PASSWORD "opensw-demo"
+
+static const char *const AGENCIES[][2] = {
+    {"CUSTOMS", "General Administration of Customs"},
+    {"MARITIME", "Maritime Safety Administration"},
+    {"BORDER", "Border Inspection (Immigration)"},
+    {"QUARANTINE", "Inspection and Quarantine"},
+    {"COMMERCE", "Ministry of Commerce (licensing)"},
+    {"TAX", "State Taxation Administration"},
+};
+
+static const char *const PARTIES[][4] = {
+    /* national id, name, country, roles */
+    {"91310000MA1FL0001X", "Shanghai Ocean Foods Import Co., Ltd.", "CN", "importer,exporter"},
+    {"91330200MA2AB0002Y", "Ningbo Bright Electronics Co., Ltd.", "CN", "importer,exporter"},
+    {"91310115MA1H00033Z", "Eastern Customs Brokerage Co., Ltd.", "CN", "broker"},
+    {"91310000MA1K00044W", "Blue Sea Shipping Agency Co., Ltd.", "CN", "carrier"},
+    {"91310000MA1B00055B", "Bund Commercial Bank", "CN", "bank"},
+    {"91310000MA1P00066P", "Yangshan Container Terminal Co., Ltd.", "CN", "port_operator"},
+};
+
+struct demo_user {
+  const char *login, *name, *role, *party, *agency;
+};
+
+static const struct demo_user USERS[] = {
+    {"admin", "System Administrator", "administrator", NULL, NULL},
+    {"trader1", "Li Wei (Ocean Foods)", "declarant", "91310000MA1FL0001X", NULL},
+    {"trader2", "Chen Jing (Bright Electronics)", "declarant", "91330200MA2AB0002Y", NULL},
+    {"broker1", "Zhang Min (Eastern Brokerage)", "declarant", "91310115MA1H00033Z", NULL},
+    {"carrier1", "Wang Fang (Blue Sea Shipping)", "declarant", "91310000MA1K00044W", NULL},
+    {"bank1", "Zhao Lei (Bund Bank)", "declarant", "91310000MA1B00055B", NULL},
+    {"port1", "Sun Hui (Yangshan Terminal)", "declarant", "91310000MA1P00066P", NULL},
+    {"customs1", "Officer Liu (Customs)", "officer", NULL, "CUSTOMS"},
+    {"customs-sup", "Supervisor Huang (Customs)", "supervisor", NULL, "CUSTOMS"},
+    {"maritime1", "Officer Xu (Maritime)", "officer", NULL, "MARITIME"},
+    {"border1", "Officer Ma (Border)", "officer", NULL, "BORDER"},
+    {"quarantine1", "Officer Zhou (Quarantine)", "officer", NULL, "QUARANTINE"},
+    {"commerce1", "Officer Wu (Commerce)", "officer", NULL, "COMMERCE"},
+    {"tax1", "Officer Hu (Tax)", "officer", NULL, "TAX"},
+};
+#define N_USERS (sizeof USERS / sizeof USERS[0])
+
+struct demo_job {
+  const char *actor;
+  char pw_hash[CRYPTO_PWHASH_LEN];
+  int created;
+};
+
+static int ignore_exists(int rc) { return rc == -SW_EEXISTS ? 0 : rc; }
+
+static int demo_write(struct db *db, void *arg) {
+  struct demo_job *j = arg;
+  struct user_rec existing;
+  int64_t id;
+  int rc;
+  if (idn_user_by_login(db, "admin", &existing) == 0) return 0; /* already there */
+  for (size_t i = 0; i < sizeof AGENCIES / sizeof AGENCIES[0]; i++)
+    if ((rc = ignore_exists(idn_agency_add(db, AGENCIES[i][0], AGENCIES[i][1], &id))) < 0)
+      return rc;
+  for (size_t i = 0; i < sizeof PARTIES / sizeof PARTIES[0]; i++)
+    if ((rc = ignore_exists(idn_party_add(db, PARTIES[i][0], PARTIES[i][1], PARTIES[i][2],
+                                          PARTIES[i][3], &id))) < 0)
+      return rc;
+  for (size_t i = 0; i < N_USERS; i++) {
+    const struct demo_user *u = &USERS[i];
+    int64_t party = 0, agency = 0;
+    struct party_rec p;
+    if (u->party && (rc = idn_party_by_nid(db, u->party, &p)) == 0) party = p.id;
+    if (u->agency && (rc = idn_agency_id(db, u->agency, &agency)) < 0) return rc;
+    if ((rc = idn_user_add(db, u->login, j->pw_hash, u->name, role_parse(u->role), party,
+                           agency, &id)) < 0)
+      return rc;
+  }
+  /* Ocean Foods authorised the broker to declare for it; Bright Electronics did not. */
+  struct party_rec broker, principal;
+  if ((rc = idn_party_by_nid(db, "91310115MA1H00033Z", &broker)) < 0 ||
+      (rc = idn_party_by_nid(db, "91310000MA1FL0001X", &principal)) < 0 ||
+      (rc = idn_mandate_add(db, broker.id, principal.id)) < 0)
+    return rc;
+  j->created = 1;
+  return audit_append(db, j->actor, "cli", "demo.create", "demo", "{}");
+}
+
+int cmd_demo(struct ctl *c, int argc, char **argv) {
+  int json = 0;
+  if (ctl_wants_help(argc, argv)) {
+    puts("usage: swctl demo [--json]\n"
+         "Creates the demo agencies, enterprises and users (password '" DEMO_PASSWORD "') if\n"
+         "absent, and issues each demo account a fresh API token. --json prints the accounts\n"
+         "as a JSON array of {login, password, role, party|agency, token}.");
+    return 0;
+  }
+  for (int i = 1; i < argc; i++) json |= !strcmp(argv[i], "--json");
+  if (ctl_open(c) < 0) return 1;
+  struct demo_job j = {.actor = c->actor};
+  if (crypto_password_hash(DEMO_PASSWORD, j.pw_hash) < 0) return 1;
+  int rc = store_write(c->store, demo_write, &j);
+  if (rc < 0) {
+    fprintf(stderr, "swctl demo: %s\n", sw_strerror(rc));
+    return 1;
+  }
+  if (!json) printf("%s demo data. Accounts (password for all: %s):\n",
+                    j.created ? "Created" : "Kept existing", DEMO_PASSWORD);
+  else printf("[");
+  for (size_t i = 0; i < N_USERS; i++) {
+    const struct demo_user *u = &USERS[i];
+    char token[CRYPTO_TOKEN_LEN];
+    if (ctl_token_issue(c, u->login, "demo", 0, token)) return 1;
+    if (json) {
+      printf("%s\n {\"login\":\"%s\",\"password\":\"%s\",\"role\":\"%s\",", i ? "," : "",
+             u->login, DEMO_PASSWORD, u->role);
+      if (u->party) printf("\"party\":\"%s\",", u->party);
+      if (u->agency) printf("\"agency\":\"%s\",", u->agency);
+      printf("\"token\":\"%s\"}", token);
+    } else {
+      printf("  %-12s %-13s %-20s token %s\n", u->login, u->role,
+             u->party ? u->party : u->agency ? u->agency : "-", token);
+    }
+  }
+  if (json) printf("\n]\n");
+  return 0;
+}

@@ -1,0 +1,46 @@
+/* swctl.h - the administrator's command-line tool: shared context and command table. */
+#ifndef SW_SWCTL_H
+#define SW_SWCTL_H
+#include <stdint.h>
+#include <stdio.h>
+
+#include "store/store.h"
+
+struct ctl {
+  char data_dir[512];
+  char db_path[600];
+  char ref_dir[512]; /* where the shipped reference files are (default ./data) */
+  char actor[96];    /* "swctl:<unix user>" in the audit trail */
+  struct store *store;
+};
+
+/* Opens the store (creating the data directory and applying migrations). */
+int ctl_open(struct ctl *c);
+
+/* Commands: argv[0] is the command word; return the process exit code. */
+int cmd_init(struct ctl *c, int argc, char **argv);
+int cmd_import(struct ctl *c, int argc, char **argv);
+int cmd_demo(struct ctl *c, int argc, char **argv);
+int cmd_user(struct ctl *c, int argc, char **argv);
+int cmd_token(struct ctl *c, int argc, char **argv);
+int cmd_agency(struct ctl *c, int argc, char **argv);
+int cmd_party(struct ctl *c, int argc, char **argv);
+int cmd_mandate(struct ctl *c, int argc, char **argv);
+int cmd_audit(struct ctl *c, int argc, char **argv);
+int cmd_backup(struct ctl *c, int argc, char **argv);
+int cmd_migrate(struct ctl *c, int argc, char **argv);
+
+/* Imports one kind of reference file ("hs", "countries", "currencies", "locations") from
+ * c->ref_dir in one transaction; prints progress on a terminal. 0 or exit code 1. */
+int ctl_import_kind(struct ctl *c, const char *kind);
+/* True when --help or -h is among the arguments (after the command word). */
+int ctl_wants_help(int argc, char **argv);
+/* Value of "--name VALUE" among argv, or NULL. */
+const char *ctl_opt(int argc, char **argv, const char *name);
+/* Issues an API token for login (printed by the caller, stored hashed); 0 or 1. */
+int ctl_token_issue(struct ctl *c, const char *login, const char *name, int64_t expires_at,
+                    char token[44]);
+/* Appends an audit entry in its own write (for commands that change one thing). */
+int ctl_audit(struct ctl *c, const char *action, const char *object, const char *detail);
+
+#endif
