@@ -10,7 +10,10 @@
 #include "crypto/crypto.h"
 #include "http/app.h"
 #include "http/config.h"
+#include "core/decimal.h"
 #include "http/metrics.h"
+#include "http/notify.h"
+#include "http/ruleset.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "store/refdata_store.h"
@@ -23,7 +26,7 @@ static void usage(FILE *f) {
         "  --db URL             database URL, sqlite:///path (default DIR/opensw.db)\n"
         "  --listen ADDR        address to bind (default 127.0.0.1)\n"
         "  --port N             TCP port (default 8080; 0 picks a free one)\n"
-        "  --threads N          HTTP worker threads (default 16)\n"
+        "  --threads N          HTTP worker threads (default 32)\n"
         "  --body-limit BYTES   largest request body (default 1048576)\n"
         "  --web DIR            web UI files (default ./web)\n"
         "  --docs DIR           folder holding openapi.yaml (default ./docs)\n"
@@ -129,8 +132,18 @@ int main(int argc, char **argv) {
   char oapath[600];
   snprintf(oapath, sizeof oapath, "%s/openapi.yaml", app.cfg.docs_dir);
   app.openapi = read_file(oapath, &app.openapi_len);
+  decl_limits_default(&app.limits);
+  {
+    enum dec_error why;
+    const char *tol = app.cfg.total_tolerance;
+    if (dec_parse(tol, strlen(tol), DEC_SCALE_MONEY, 0, &app.limits.total_tolerance, &why) < 0) {
+      fprintf(stderr, "swd: total-tolerance '%s' is not a money amount\n", tol);
+      goto out;
+    }
+  }
   app.metrics = metrics_new(routes_count());
-  if (!app.metrics) goto out;
+  app.notify = notify_new();
+  if (!app.metrics || !app.notify) goto out;
   if (server_start(&app, &srv) < 0) goto out;
   app.ready = 1;
   fprintf(stderr,
@@ -144,7 +157,9 @@ int main(int argc, char **argv) {
   server_stop(srv, 10000);
   exit_code = 0;
 out:
+  ruleset_cache_free(&app);
   store_free(app.store); /* drains the writer: every acknowledged write is committed */
+  notify_free(app.notify);
   refdata_free(app.rd);
   metrics_free(app.metrics);
   free(app.openapi);

@@ -46,11 +46,12 @@ struct objdesc {
 
 #define GOODS DECL_TYPES_GOODS
 #define VESSEL DECL_TYPES_VESSEL
-#define STR(name, T, member, types) {name, F_STR, types, offsetof(T, member), NOHAS, 0, 0, NULL, NULL}
-#define NUM(name, kind, T, member, has, types)                                                   \
-  {name, kind, types, offsetof(T, member), offsetof(T, has), 0, 0, NULL, NULL}
-#define OBJ(name, T, member, has, types, sub)                                                    \
-  {name, F_OBJ, types, offsetof(T, member), offsetof(T, has), 0, 0, NULL, &sub}
+#define STR(name, T, member, types)                                                                \
+  { name, F_STR, types, offsetof(T, member), NOHAS, 0, 0, NULL, NULL }
+#define NUM(name, kind, T, member, has, types)                                                     \
+  { name, kind, types, offsetof(T, member), offsetof(T, has), 0, 0, NULL, NULL }
+#define OBJ(name, T, member, has, types, sub)                                                      \
+  { name, F_OBJ, types, offsetof(T, member), offsetof(T, has), 0, 0, NULL, &sub }
 #define NELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct fdesc party_f[] = {
@@ -100,8 +101,7 @@ static const struct fdesc invoice_f[] = {
     STR("incoterm", struct decl_invoice, incoterm, 0),
     NUM("total", F_MONEY, struct decl_invoice, total, has_total, 0),
 };
-static const struct objdesc invoice_d = {sizeof(struct decl_invoice), invoice_f,
-                                         NELEMS(invoice_f)};
+static const struct objdesc invoice_d = {sizeof(struct decl_invoice), invoice_f, NELEMS(invoice_f)};
 
 static const struct fdesc vessel_f[] = {
     STR("imo", struct decl_vessel, imo, 0),
@@ -143,12 +143,14 @@ static const struct fdesc decl_f[] = {
     {"crew", F_OBJARR, VESSEL, offsetof(struct decl, vcall.crew),
      offsetof(struct decl, vcall.has_crew), offsetof(struct decl, vcall.n_crew), DECL_MAX_CREW,
      "too_many", &crew_d},
-    NUM("passenger_count", F_INT, struct decl, vcall.passenger_count, vcall.has_passenger_count, VESSEL),
-    STR("cargo_summary", struct decl, vcall.cargo_summary, VESSEL),
-    NUM("dangerous_goods", F_BOOL, struct decl, vcall.dangerous_goods, vcall.has_dangerous_goods, VESSEL),
-    STR("sanitation_certificate_expiry", struct decl, vcall.sanitation_certificate_expiry,
+    NUM("passenger_count", F_INT, struct decl, vcall.passenger_count, vcall.has_passenger_count,
         VESSEL),
-    NUM("security_level", F_INT, struct decl, vcall.security_level, vcall.has_security_level, VESSEL),
+    STR("cargo_summary", struct decl, vcall.cargo_summary, VESSEL),
+    NUM("dangerous_goods", F_BOOL, struct decl, vcall.dangerous_goods, vcall.has_dangerous_goods,
+        VESSEL),
+    STR("sanitation_certificate_expiry", struct decl, vcall.sanitation_certificate_expiry, VESSEL),
+    NUM("security_level", F_INT, struct decl, vcall.security_level, vcall.has_security_level,
+        VESSEL),
     OBJ("carrier", struct decl, vcall.carrier, vcall.has_carrier, VESSEL, party_d),
 };
 static const struct objdesc decl_d = {sizeof(struct decl), decl_f, NELEMS(decl_f)};
@@ -219,8 +221,8 @@ static char *get_string(struct dctx *c, const json_t *v, const char *path) {
   return r;
 }
 
-static void get_decimal(struct dctx *c, const json_t *v, const char *path, int scale,
-                        int64_t *val, bool *has) {
+static void get_decimal(struct dctx *c, const json_t *v, const char *path, int scale, int64_t *val,
+                        bool *has) {
   enum dec_error why = DEC_OK;
   int rc;
   if (json_is_string(v)) {
@@ -248,8 +250,8 @@ static void get_decimal(struct dctx *c, const json_t *v, const char *path, int s
 static void decode_object(struct dctx *c, const json_t *obj, const char *path,
                           const struct objdesc *od, void *base, bool top);
 
-static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
-                         const char *path, void *base) {
+static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v, const char *path,
+                         void *base) {
   switch (f->kind) {
   case F_STR: *AT(base, f->off, char *) = get_string(c, v, path); break;
   case F_MONEY:
@@ -306,7 +308,8 @@ static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
     for (size_t i = 0; i < n && c->rc == 0; i++) {
       char ep[PATH_MAX_LEN];
       const json_t *e = json_array_get(v, i);
-      snprintf(ep, sizeof ep, "%s/%zu", path, i);
+      /* A path longer than the buffer is cut; problem paths are cut at 128 anyway. */
+      if (snprintf(ep, sizeof ep, "%s/%zu", path, i) >= (int)sizeof ep) ep[sizeof ep - 1] = 0;
       if (json_is_null(e)) continue;
       if (f->kind == F_STRARR) {
         ((char **)arr)[i] = get_string(c, e, ep);
@@ -341,8 +344,8 @@ static void decode_object(struct dctx *c, const json_t *obj, const char *path,
       continue;
     }
     if (top && c->type_bit && f->types && !(f->types & c->type_bit)) {
-      errlist_add(c->e, fp, "unknown_field", "field \"%s\" is not used by %s declarations",
-                  f->name, (c->type_bit & DECL_TYPES_GOODS) ? "goods" : "vessel call");
+      errlist_add(c->e, fp, "unknown_field", "field \"%s\" is not used by %s declarations", f->name,
+                  (c->type_bit & DECL_TYPES_GOODS) ? "goods" : "vessel call");
       continue;
     }
     if (json_is_null(v)) continue;
@@ -370,7 +373,8 @@ int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct
       char tb[3] = {0};
       const char *s = json_string_value(t);
       if (json_string_length(t) == 2) {
-        for (int i = 0; i < 2; i++) tb[i] = (s[i] >= 'a' && s[i] <= 'z') ? s[i] - 32 : s[i];
+        for (int i = 0; i < 2; i++)
+          tb[i] = (s[i] >= 'a' && s[i] <= 'z') ? s[i] - 32 : s[i];
       }
       out->type = decl_type_parse(tb);
       if (out->type == DECL_TYPE_NONE)

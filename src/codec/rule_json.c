@@ -34,7 +34,8 @@ static char *trim_copy(struct rctx *c, const char *s, size_t n, bool upper) {
     s++;
     n--;
   }
-  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+  while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+    n--;
   if (n == 0) return NULL;
   char *r = arena_strndup(c->a, s, n);
   if (!r) {
@@ -153,8 +154,8 @@ static void decode_conditions(struct rctx *c, const json_t *v, struct routing_ru
         rc = dec_parse(json_string_value(x), json_string_length(x), DEC_SCALE_MONEY, 0,
                        &r->value_above, &why);
       else if (json_is_integer(x))
-        rc = dec_from_int((int64_t)json_integer_value(x), DEC_SCALE_MONEY, 0, &r->value_above,
-                          &why);
+        rc =
+            dec_from_int((int64_t)json_integer_value(x), DEC_SCALE_MONEY, 0, &r->value_above, &why);
       else {
         problem(c, "/conditions/value_above", "bad_type",
                 "expected a decimal string such as \"10000.00\" or an integer");

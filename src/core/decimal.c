@@ -90,7 +90,9 @@ void dec_error_message(enum dec_error why, int scale, char *buf, size_t cap) {
   if (!buf || cap == 0) return;
   switch (why) {
   case DEC_OK: snprintf(buf, cap, "valid decimal"); break;
-  case DEC_ERR_EMPTY: snprintf(buf, cap, "a decimal number is required, got an empty string"); break;
+  case DEC_ERR_EMPTY:
+    snprintf(buf, cap, "a decimal number is required, got an empty string");
+    break;
   case DEC_ERR_SYNTAX:
     snprintf(buf, cap,
              "expected a plain decimal number such as \"1234.5\" (digits, an optional point "
@@ -129,7 +131,8 @@ int dec_format(int64_t v, int scale, unsigned flags, char *buf, size_t cap) {
     ip /= 10;
   } while (ip);
   if (v < 0) tmp[n++] = '-';
-  while (nd) tmp[n++] = digits[--nd];
+  while (nd)
+    tmp[n++] = digits[--nd];
   int fd = scale;
   if (flags & DEC_FMT_TRIM)
     while (fd > 0 && fp % 10 == 0) {
@@ -138,10 +141,12 @@ int dec_format(int64_t v, int scale, unsigned flags, char *buf, size_t cap) {
     }
   if (fd > 0) {
     tmp[n++] = '.';
-    for (int k = fd - 1; k >= 0; k--) tmp[n++] = (char)('0' + (fp / (uint64_t)pow10_tab[k]) % 10);
+    for (int k = fd - 1; k >= 0; k--)
+      tmp[n++] = (char)('0' + (fp / (uint64_t)pow10_tab[k]) % 10);
   }
   if (n + 1 > cap) return -SW_EINVAL;
-  for (size_t k = 0; k < n; k++) buf[k] = tmp[k];
+  for (size_t k = 0; k < n; k++)
+    buf[k] = tmp[k];
   buf[n] = 0;
   return (int)n;
 }

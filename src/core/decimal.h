@@ -19,11 +19,11 @@
 /* Why a parse failed, for a precise message. */
 enum dec_error {
   DEC_OK = 0,
-  DEC_ERR_EMPTY,     /* "" */
-  DEC_ERR_SYNTAX,    /* anything but [-]digits[.digits]: '+', spaces, exponents, ".5", "1." */
-  DEC_ERR_NEGATIVE,  /* a '-' where DEC_ALLOW_NEGATIVE was not given */
-  DEC_ERR_SCALE,     /* more fraction digits than the scale allows */
-  DEC_ERR_OVERFLOW,  /* more than DEC_MAX_INT_DIGITS significant integer digits */
+  DEC_ERR_EMPTY,    /* "" */
+  DEC_ERR_SYNTAX,   /* anything but [-]digits[.digits]: '+', spaces, exponents, ".5", "1." */
+  DEC_ERR_NEGATIVE, /* a '-' where DEC_ALLOW_NEGATIVE was not given */
+  DEC_ERR_SCALE,    /* more fraction digits than the scale allows */
+  DEC_ERR_OVERFLOW, /* more than DEC_MAX_INT_DIGITS significant integer digits */
 };
 
 /* Parses s[0..len) ("98000.00", "12000", "0.5"; leading zeros are accepted, "-0" is 0) as

@@ -93,7 +93,8 @@ static int64_t days_from_civil(int64_t y, int64_t m, int64_t d) {
 
 static int64_t num(const char *s, int n) {
   int64_t v = 0;
-  for (int i = 0; i < n; i++) v = v * 10 + (s[i] - '0');
+  for (int i = 0; i < n; i++)
+    v = v * 10 + (s[i] - '0');
   return v;
 }
 
@@ -131,10 +132,12 @@ int decl_datetime_parse(const char *s, int64_t *us) {
   int64_t frac = 0;
   if (s[i] == '.') {
     size_t f0 = ++i;
-    while (i < n && is_digit(s[i]) && i - f0 < 6) frac = frac * 10 + (s[i++] - '0');
+    while (i < n && is_digit(s[i]) && i - f0 < 6)
+      frac = frac * 10 + (s[i++] - '0');
     size_t nf = i - f0;
     if (nf == 0) return -SW_EINVAL;
-    for (size_t k = nf; k < 6; k++) frac *= 10;
+    for (size_t k = nf; k < 6; k++)
+      frac *= 10;
   }
   if (i + 1 != n || (s[i] != 'Z' && s[i] != 'z')) return -SW_EINVAL;
   *us = ((days * 86400) + hh * 3600 + mi * 60 + ss) * 1000000 + frac;
@@ -145,9 +148,11 @@ int decl_datetime_parse(const char *s, int64_t *us) {
 
 static char *canon_text(char *s) {
   if (!s) return NULL;
-  while (is_space(*s)) s++;
+  while (is_space(*s))
+    s++;
   size_t n = strlen(s);
-  while (n > 0 && is_space(s[n - 1])) n--;
+  while (n > 0 && is_space(s[n - 1]))
+    n--;
   s[n] = 0;
   return n ? s : NULL;
 }
@@ -155,7 +160,8 @@ static char *canon_text(char *s) {
 static char *canon_code(char *s) {
   s = canon_text(s);
   if (s)
-    for (char *p = s; *p; p++) *p = to_upper(*p);
+    for (char *p = s; *p; p++)
+      *p = to_upper(*p);
   return s;
 }
 
@@ -174,7 +180,8 @@ static char *canon_imo(char *s) {
   s = canon_code(s);
   if (s && strncmp(s, "IMO", 3) == 0) {
     s += 3;
-    while (*s == ' ' || *s == '-' || *s == ':') s++;
+    while (*s == ' ' || *s == '-' || *s == ':')
+      s++;
     if (!*s) return NULL;
   }
   return s;
@@ -287,8 +294,8 @@ static void need(struct vctx *v, const char *base, const char *field, const char
 }
 
 /* Free text: no control characters, at most max characters. True when present and ok. */
-static bool chk_text(struct vctx *v, const char *base, const char *field, const char *s,
-                     size_t max, bool required, const char *what) {
+static bool chk_text(struct vctx *v, const char *base, const char *field, const char *s, size_t max,
+                     bool required, const char *what) {
   if (!s) {
     if (required) need(v, base, field, what);
     return false;
@@ -354,8 +361,8 @@ static bool chk_datetime(struct vctx *v, const char *base, const char *field, co
   return true;
 }
 
-static void chk_int_range(struct vctx *v, const char *base, const char *field, bool has,
-                          int64_t x, int64_t lo, int64_t hi, bool required, const char *what) {
+static void chk_int_range(struct vctx *v, const char *base, const char *field, bool has, int64_t x,
+                          int64_t lo, int64_t hi, bool required, const char *what) {
   if (!has) {
     if (required) need(v, base, field, what);
     return;
@@ -381,9 +388,8 @@ static void chk_currency_precision(struct vctx *v, const char *base, const char 
   if (minor_unit < 0 || minor_unit >= DEC_SCALE_MONEY) return;
   int64_t step = minor_unit == 0 ? 100 : 10;
   if (amount % step != 0)
-    report(v, base, field, "currency_precision",
-           "%s allows %d digit%s after the decimal point", currency, minor_unit,
-           minor_unit == 1 ? "" : "s");
+    report(v, base, field, "currency_precision", "%s allows %d digit%s after the decimal point",
+           currency, minor_unit, minor_unit == 1 ? "" : "s");
 }
 
 static void chk_positive_qty(struct vctx *v, const char *base, const char *field, bool has,
@@ -495,7 +501,8 @@ static void validate_items(struct vctx *v, const struct decl_goods *g,
     } else {
       size_t ul = strlen(it->unit);
       bool ok = ul >= 2 && ul <= 3;
-      for (size_t k = 0; ok && k < ul; k++) ok = is_upper(it->unit[k]) || is_digit(it->unit[k]);
+      for (size_t k = 0; ok && k < ul; k++)
+        ok = is_upper(it->unit[k]) || is_digit(it->unit[k]);
       if (!ok)
         report(v, b, "unit", "bad_format",
                "unit must be a UN/ECE Recommendation 20 code of 2-3 letters or digits, e.g. KGM");
@@ -607,10 +614,11 @@ static void validate_vcall(struct vctx *v, const struct decl *d) {
              "\"%.40s\" is not a valid IMO ship number (7 digits with a check digit)", s->imo);
     chk_text(v, "/vessel", "name", s->name, DECL_NAME_MAX, true, "vessel name");
     chk_country(v, "/vessel", "flag", s->flag, true, "flag state");
-    if (s->call_sign && chk_text(v, "/vessel", "call_sign", s->call_sign, DECL_CALL_SIGN_MAX,
-                                 false, "call sign")) {
+    if (s->call_sign &&
+        chk_text(v, "/vessel", "call_sign", s->call_sign, DECL_CALL_SIGN_MAX, false, "call sign")) {
       bool ok = true;
-      for (const char *p = s->call_sign; ok && *p; p++) ok = is_upper(*p) || is_digit(*p);
+      for (const char *p = s->call_sign; ok && *p; p++)
+        ok = is_upper(*p) || is_digit(*p);
       if (!ok)
         report(v, "/vessel", "call_sign", "bad_format",
                "call sign may contain only letters and digits");
@@ -619,10 +627,10 @@ static void validate_vcall(struct vctx *v, const struct decl *d) {
                   10000000, false, "gross tonnage");
   }
   chk_text(v, "/voyage", NULL, c->voyage, DECL_VOYAGE_MAX, false, "voyage");
-  has_eta = chk_datetime(v, "/eta", NULL, c->eta, d->type == DECL_VA, "estimated time of arrival",
-                         &eta);
-  has_etd = chk_datetime(v, "/etd", NULL, c->etd, d->type == DECL_VD,
-                         "estimated time of departure", &etd);
+  has_eta =
+      chk_datetime(v, "/eta", NULL, c->eta, d->type == DECL_VA, "estimated time of arrival", &eta);
+  has_etd = chk_datetime(v, "/etd", NULL, c->etd, d->type == DECL_VD, "estimated time of departure",
+                         &etd);
   if (has_eta && has_etd && etd <= eta)
     report(v, "/etd", NULL, "etd_before_eta", "departure %s is not after arrival %s", c->etd,
            c->eta);
@@ -647,8 +655,8 @@ static void validate_vcall(struct vctx *v, const struct decl *d) {
       chk_text(v, b, "rank", c->crew[i].rank, DECL_RANK_MAX, false, "rank");
     }
   }
-  chk_int_range(v, "/passenger_count", NULL, c->has_passenger_count, c->passenger_count, 0,
-                100000, false, "passenger count");
+  chk_int_range(v, "/passenger_count", NULL, c->has_passenger_count, c->passenger_count, 0, 100000,
+                false, "passenger count");
   chk_text(v, "/cargo_summary", NULL, c->cargo_summary, DECL_CARGO_SUMMARY_MAX, false,
            "cargo summary");
   if (c->sanitation_certificate_expiry) {

@@ -61,8 +61,8 @@ struct decl_item {
   int64_t seq; /* 1..999, unique within the declaration */
   char *hs;    /* 6 digits, or 8-10 national digits */
   char *description;
-  char *origin; /* ISO 3166 alpha-2 */
-  char *unit;   /* UN/ECE Rec 20 code, e.g. "KGM" */
+  char *origin;                       /* ISO 3166 alpha-2 */
+  char *unit;                         /* UN/ECE Rec 20 code, e.g. "KGM" */
   int64_t quantity, net_kg, gross_kg; /* DEC_SCALE_QTY */
   int64_t value;                      /* DEC_SCALE_MONEY, in the invoice currency */
   bool has_seq, has_quantity, has_net_kg, has_gross_kg, has_value;
@@ -122,8 +122,8 @@ struct decl_vcall {
   struct decl_vessel vessel;
   bool has_vessel;
   char *voyage;
-  char *eta, *etd;              /* RFC 3339 UTC */
-  char *last_port, *next_port;  /* UN/LOCODE */
+  char *eta, *etd;             /* RFC 3339 UTC */
+  char *last_port, *next_port; /* UN/LOCODE */
   int64_t crew_count, passenger_count, security_level;
   bool has_crew_count, has_passenger_count, has_security_level;
   struct decl_crew *crew;
@@ -138,9 +138,9 @@ struct decl_vcall {
 
 struct decl {
   enum decl_type type;
-  char *reference; /* the declarant's own number (WCO LRN), 1..35 printable ASCII */
-  char *office;    /* UN/LOCODE: the customs office (IM/EX), or the port of call (VA/VD,
-                      "port" in JSON) */
+  char *reference;         /* the declarant's own number (WCO LRN), 1..35 printable ASCII */
+  char *office;            /* UN/LOCODE: the customs office (IM/EX), or the port of call (VA/VD,
+                              "port" in JSON) */
   struct decl_goods goods; /* used when type is IM or EX; zero otherwise */
   struct decl_vcall vcall; /* used when type is VA or VD; zero otherwise */
 };

@@ -122,10 +122,12 @@ int routing_evaluate(const struct routing_rule *rules, size_t n, const struct de
     /* Keep the best ROUTE_MAX_TASK_RULES by insertion; the rest only count. */
     size_t kept = t->n_matched < ROUTE_MAX_TASK_RULES ? t->n_matched : ROUTE_MAX_TASK_RULES;
     size_t pos = kept;
-    while (pos > 0 && rule_before(r, t->rules[pos - 1])) pos--;
+    while (pos > 0 && rule_before(r, t->rules[pos - 1]))
+      pos--;
     if (pos < ROUTE_MAX_TASK_RULES) {
       size_t last = kept < ROUTE_MAX_TASK_RULES ? kept : ROUTE_MAX_TASK_RULES - 1;
-      for (size_t k = last; k > pos; k--) t->rules[k] = t->rules[k - 1];
+      for (size_t k = last; k > pos; k--)
+        t->rules[k] = t->rules[k - 1];
       t->rules[pos] = r;
     }
     t->n_matched++;
@@ -190,12 +192,11 @@ static bool proc_ok(const char *s) {
          (n == 2 || (is_digit(s[2]) && is_digit(s[3])));
 }
 
-static bool country_ok(const char *s) {
-  return strlen(s) == 2 && is_upper(s[0]) && is_upper(s[1]);
-}
+static bool country_ok(const char *s) { return strlen(s) == 2 && is_upper(s[0]) && is_upper(s[1]); }
 
 static void check_list(struct errlist *e, const char *base, const char *name, char *const *list,
-                       size_t n, bool (*ok)(const char *), const char *what, const struct refdata *rd) {
+                       size_t n, bool (*ok)(const char *), const char *what,
+                       const struct refdata *rd) {
   char path[sizeof(((struct problem *)0)->path)];
   if (n > ROUTE_LIST_MAX) {
     snprintf(path, sizeof path, "%s/conditions/%s", base, name);
@@ -231,12 +232,10 @@ int routing_rule_check(const struct routing_rule *r, const char *base, const str
     bool ok = n >= 1 && n <= ROUTE_ID_MAX;
     for (size_t i = 0; ok && i < n; i++) {
       char c = r->id[i];
-      ok = is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z') || c == '.' || c == '_' ||
-           c == '-';
+      ok = is_digit(c) || is_upper(c) || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == '-';
     }
     if (!ok)
-      add(errs, base, "id", "bad_format",
-          "rule id must be 1-64 letters, digits, '.', '_' or '-'");
+      add(errs, base, "id", "bad_format", "rule id must be 1-64 letters, digits, '.', '_' or '-'");
   }
   if (r->version < 1) add(errs, base, "version", "out_of_range", "version must be 1 or more");
   if (!r->agency) {
@@ -272,8 +271,7 @@ int routing_rule_check(const struct routing_rule *r, const char *base, const str
   check_list(errs, base, "procedures", r->procedures, r->n_procedures, proc_ok,
              "a procedure is 4 digits, or 2 digits for the requested procedure", NULL);
   if (r->has_value_above && (r->value_above < 0 || r->value_above > dec_max(DEC_SCALE_MONEY)))
-    add(errs, base, "conditions/value_above", "out_of_range",
-        "value_above must be zero or more");
+    add(errs, base, "conditions/value_above", "out_of_range", "value_above must be zero or more");
   if (r->value_currency) {
     const char *c = r->value_currency;
     bool ok = strlen(c) == 3 && is_upper(c[0]) && is_upper(c[1]) && is_upper(c[2]);
@@ -282,8 +280,7 @@ int routing_rule_check(const struct routing_rule *r, const char *base, const str
       add(errs, base, "conditions/value_currency", "unknown_currency",
           "value_currency must be an ISO 4217 currency code");
     if (!r->has_value_above)
-      add(errs, base, "conditions/value_currency", "bad_value",
-          "value_currency needs value_above");
+      add(errs, base, "conditions/value_currency", "bad_value", "value_currency needs value_above");
   }
   if (!r->reason)
     add(errs, base, "reason", "required", "reason is required");

@@ -29,9 +29,9 @@ struct refdata;
 #define ROUTE_ID_MAX 64     /* rule id: letters, digits, '.', '_', '-' */
 #define ROUTE_AGENCY_MAX 32 /* agency code: upper-case letters, digits, '_' */
 #define ROUTE_REASON_MAX 512
-#define ROUTE_LIST_MAX 256       /* entries per condition list */
-#define ROUTE_MAX_AGENCIES 32    /* distinct agencies in one result */
-#define ROUTE_MAX_TASK_RULES 16  /* matching rules listed per task (all still decide) */
+#define ROUTE_LIST_MAX 256      /* entries per condition list */
+#define ROUTE_MAX_AGENCIES 32   /* distinct agencies in one result */
+#define ROUTE_MAX_TASK_RULES 16 /* matching rules listed per task (all still decide) */
 
 enum route_auto {
   ROUTE_AUTO_NONE = 0,    /* an officer decides */
@@ -41,9 +41,9 @@ enum route_auto {
 /* Strings and lists are owned by whoever built the rule (an arena for rule_json). */
 struct routing_rule {
   char *id;
-  int64_t version;  /* >= 1 */
-  char *agency;     /* "CUSTOMS", "QUARANTINE", ... */
-  unsigned types;   /* set of DECL_TYPE_BIT(DECL_IM) ... from decl.h; non-empty */
+  int64_t version; /* >= 1 */
+  char *agency;    /* "CUSTOMS", "QUARANTINE", ... */
+  unsigned types;  /* set of DECL_TYPE_BIT(DECL_IM) ... from decl.h; non-empty */
   char **hs_prefixes;
   size_t n_hs_prefixes;
   char **origins; /* ISO 3166 alpha-2 */
@@ -64,10 +64,10 @@ struct routing_rule {
 
 /* One agency's task. */
 struct route_task {
-  const char *agency;  /* points into a matching rule */
-  bool auto_approve;   /* every matching rule for the agency says approve */
-  int64_t priority;    /* highest priority among its matching rules */
-  size_t n_matched;    /* matching rules for this agency, may exceed ROUTE_MAX_TASK_RULES */
+  const char *agency; /* points into a matching rule */
+  bool auto_approve;  /* every matching rule for the agency says approve */
+  int64_t priority;   /* highest priority among its matching rules */
+  size_t n_matched;   /* matching rules for this agency, may exceed ROUTE_MAX_TASK_RULES */
   const struct routing_rule *rules[ROUTE_MAX_TASK_RULES]; /* the first listed, by priority
                                                              desc then id; give id, version
                                                              and reason */

@@ -15,7 +15,7 @@ void config_defaults(struct config *c) {
   snprintf(c->data_dir, sizeof c->data_dir, "./var");
   snprintf(c->web_dir, sizeof c->web_dir, "./web");
   snprintf(c->docs_dir, sizeof c->docs_dir, "./docs");
-  c->threads = 16;
+  c->threads = 32;
   c->body_limit = 1024 * 1024;
   c->max_connections = 1024;
   c->conn_timeout = 30;

@@ -11,7 +11,7 @@ struct config {
   char db_url[600];       /* sqlite:///path; default <data_dir>/opensw.db */
   char web_dir[512];      /* static UI files; default ./web */
   char docs_dir[512];     /* OpenAPI document lives here; default ./docs */
-  int threads;            /* HTTP worker threads, default 16 */
+  int threads;            /* HTTP worker threads, default 32 */
   size_t body_limit;      /* bytes, default 1 MiB */
   int max_connections;    /* default 1024 */
   int conn_timeout;       /* seconds of inactivity before a connection is closed, 30 */

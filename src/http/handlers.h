@@ -1,6 +1,8 @@
 /* handlers.h - every route's handler, grouped by resource file (h_*.c). */
 #ifndef SW_HANDLERS_H
 #define SW_HANDLERS_H
+#include <stdint.h>
+
 #include "http/request.h"
 
 /* h_system.c */
@@ -23,5 +25,27 @@ void h_ref_currency_search(struct http_req *r);
 void h_ref_location_get(struct http_req *r);
 void h_ref_location_search(struct http_req *r);
 void h_ref_check(struct http_req *r);
+/* h_decl.c */
+void h_decl_submit(struct http_req *r);
+void h_decl_get(struct http_req *r);
+void h_decl_list(struct http_req *r);
+void h_decl_events(struct http_req *r);
+void h_decl_respond(struct http_req *r);
+void h_decl_cancel(struct http_req *r);
+/* The numeric path parameter; answers 404 and returns 0 when it is not a positive id. */
+int64_t req_id_param(struct http_req *r, const char *name);
+/* h_tasks.c */
+void h_agency_tasks(struct http_req *r);
+void h_task_decide(struct http_req *r);
+/* h_events.c */
+void h_events(struct http_req *r);
+/* h_rules.c */
+void h_rules_list(struct http_req *r);
+void h_rule_get(struct http_req *r);
+void h_rule_history(struct http_req *r);
+void h_rule_create(struct http_req *r);
+void h_rule_replace(struct http_req *r);
+void h_rule_disable(struct http_req *r);
+void h_rule_enable(struct http_req *r);
 
 #endif

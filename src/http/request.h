@@ -34,7 +34,17 @@ struct http_req {
   int64_t started_us;
   unsigned status;
   struct MHD_Response *resp;
+  int parked;             /* the handler asked to be called again later (req_park) */
+  int64_t park_deadline;  /* monotonic microseconds; kept across re-dispatches */
+  struct http_req *next_parked;
 };
+
+/* Monotonic clock in microseconds. */
+int64_t req_mono_us(void);
+/* Instead of answering now, asks to be called again when something is committed (a
+   notify_bump) or within a quarter second, on the same request. The handler decides
+   on each call whether to park again or answer; it must answer by its own deadline. */
+void req_park(struct http_req *r);
 
 /* Path parameter by name ("{code}" in the pattern); NULL when absent. */
 const char *req_param(const struct http_req *r, const char *name);

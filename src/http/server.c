@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include "http/app.h"
 #include "http/auth.h"
 #include "http/metrics.h"
+#include "http/notify.h"
 #include "http/request.h"
 #include "http/router.h"
 #include "store/store.h"
@@ -28,12 +30,43 @@ struct server {
   struct app *app;
   atomic_int inflight;
   int port;
+  /* parked requests (long polls), resumed on every commit notification or tick */
+  pthread_t parker;
+  pthread_mutex_t park_mu;
+  struct http_req *parked;
+  atomic_int stopping;
 };
 
-static int64_t mono_us(void) {
+int64_t req_mono_us(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+#define mono_us req_mono_us
+
+void req_park(struct http_req *r) { r->parked = 1; }
+
+static void resume_all(struct server *s) {
+  pthread_mutex_lock(&s->park_mu);
+  struct http_req *list = s->parked;
+  s->parked = NULL;
+  pthread_mutex_unlock(&s->park_mu);
+  while (list) {
+    struct http_req *next = list->next_parked;
+    list->next_parked = NULL;
+    MHD_resume_connection(list->conn);
+    list = next;
+  }
+}
+
+static void *parker_main(void *arg) {
+  struct server *s = arg;
+  uint64_t gen = notify_generation(s->app->notify);
+  while (!atomic_load(&s->stopping)) {
+    gen = notify_wait(s->app->notify, gen, 250);
+    resume_all(s);
+  }
+  return NULL;
 }
 
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
@@ -94,7 +127,7 @@ static void dispatch(struct http_req *r) {
   }
   if (auth_check(r) < 0) return;
   r->route->handler(r);
-  if (!r->resp) reply_error(r, 500, "", "no_response", "the handler gave no answer");
+  if (!r->resp && !r->parked) reply_error(r, 500, "", "no_response", "the handler gave no answer");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -145,7 +178,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   }
   if (r->resp) return MHD_YES; /* already answered (early 413) */
   if (!r->body) r->body = calloc(1, 1);
+  r->parked = 0;
   dispatch(r);
+  if (r->parked && !r->resp) {
+    MHD_suspend_connection(c);
+    pthread_mutex_lock(&s->park_mu);
+    r->next_parked = s->parked;
+    s->parked = r;
+    pthread_mutex_unlock(&s->park_mu);
+    return MHD_YES;
+  }
   return MHD_queue_response(c, r->status, r->resp);
 }
 
@@ -200,7 +242,8 @@ int server_start(struct app *app, struct server **out) {
   struct sockaddr_in6 a6 = {0};
   struct sockaddr_in a4 = {0};
   struct sockaddr *sa;
-  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | MHD_USE_ITC;
+  unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG |
+                   MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
   if (!s) return -SW_ENOMEM;
   s->app = app;
   if (inet_pton(AF_INET, app->cfg.listen, &a4.sin_addr) == 1) {
@@ -231,6 +274,12 @@ int server_start(struct app *app, struct server **out) {
   }
   const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
   s->port = di ? di->port : app->cfg.port;
+  pthread_mutex_init(&s->park_mu, NULL);
+  if (pthread_create(&s->parker, NULL, parker_main, s) != 0) {
+    MHD_stop_daemon(s->d);
+    free(s);
+    return -SW_ENOMEM;
+  }
   *out = s;
   return 0;
 }
@@ -240,8 +289,16 @@ int server_port(const struct server *s) { return s->port; }
 void server_stop(struct server *s, int grace_ms) {
   if (!s) return;
   MHD_quiesce_daemon(s->d);
-  for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10)
+  /* app->ready is 0 now: parked long polls answer at their next call */
+  for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10) {
+    resume_all(s);
     usleep(10000);
+  }
+  atomic_store(&s->stopping, 1);
+  notify_bump(s->app->notify);
+  pthread_join(s->parker, NULL);
+  resume_all(s);
   MHD_stop_daemon(s->d);
+  pthread_mutex_destroy(&s->park_mu);
   free(s);
 }

@@ -1,10 +1,16 @@
 /* demo.c - swctl demo: the demo agencies, enterprises and users. Idempotent: what exists
  * is kept; each run issues every demo account a fresh API token. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
+#include "codec/rule_json.h"
+#include "core/arena.h"
+#include "core/errlist.h"
 #include "crypto/crypto.h"
+#include "store/decl_store.h"
+#include "store/rules_store.h"
 #include "store/audit.h"
 #include "store/identity.h"
 #include "swctl/swctl.h"
@@ -29,6 +35,77 @@ static const char *const PARTIES[][4] = {
     {"91310000MA1B00055B", "Bund Commercial Bank", "CN", "bank"},
     {"91310000MA1P00066P", "Yangshan Container Terminal Co., Ltd.", "CN", "port_operator"},
 };
+
+/* Customs offices: 4-digit code (the first digits of official numbers), UN/LOCODE. */
+static const char *const OFFICES[][3] = {
+    {"2200", "CNSHA", "Shanghai Customs District"},
+    {"2248", "CNSGH", "Shanghai Yangshan Port Customs"},
+    {"0202", "CNTXG", "Tianjin Xingang Customs"},
+    {"4200", "CNQDG", "Qingdao Port Customs"},
+    {"5316", "CNYTN", "Shenzhen Yantian Customs"},
+};
+
+/* A realistic starting rule set; administrators change it through /v1/routing-rules. */
+static const char *const RULES[] = {
+    "{\"id\":\"customs-green\",\"agency\":\"CUSTOMS\",\"types\":[\"IM\",\"EX\"],"
+    "\"always\":true,\"auto_decision\":\"approve\",\"priority\":10,"
+    "\"reason\":\"Customs clearance of goods; low-risk declarations pass the green channel\"}",
+    "{\"id\":\"customs-high-value\",\"agency\":\"CUSTOMS\",\"types\":[\"IM\",\"EX\"],"
+    "\"conditions\":{\"value_above\":\"50000.00\"},\"priority\":20,"
+    "\"reason\":\"Invoice value above 50,000: documentary review by a customs officer\"}",
+    "{\"id\":\"customs-food-origin-check\",\"agency\":\"CUSTOMS\",\"types\":[\"IM\"],"
+    "\"conditions\":{\"hs_prefixes\":[\"01\",\"02\",\"03\",\"04\",\"16\"]},\"priority\":20,"
+    "\"reason\":\"Animal products: customs checks origin and tariff classification\"}",
+    "{\"id\":\"quarantine-food-wood\",\"agency\":\"QUARANTINE\",\"types\":[\"IM\",\"EX\"],"
+    "\"conditions\":{\"hs_prefixes\":[\"01\",\"02\",\"03\",\"04\",\"05\",\"06\",\"07\","
+    "\"08\",\"09\",\"10\",\"11\",\"12\",\"13\",\"14\",\"15\",\"16\",\"17\",\"18\",\"19\","
+    "\"20\",\"21\",\"22\",\"23\",\"24\",\"44\"]},\"priority\":15,"
+    "\"reason\":\"Food, plants, animals and wood need inspection and quarantine\"}",
+    "{\"id\":\"commerce-licensed\",\"agency\":\"COMMERCE\",\"types\":[\"IM\",\"EX\"],"
+    "\"conditions\":{\"hs_prefixes\":[\"2709\",\"2710\",\"2844\",\"8401\",\"9301\","
+    "\"9302\",\"9303\",\"9304\",\"9305\",\"9306\"]},\"priority\":12,"
+    "\"reason\":\"Goods under licence: crude oil, fuels, nuclear materials, arms\"}",
+    "{\"id\":\"vessel-customs\",\"agency\":\"CUSTOMS\",\"types\":[\"VA\",\"VD\"],"
+    "\"always\":true,\"priority\":10,\"reason\":\"Customs control of the means of transport\"}",
+    "{\"id\":\"vessel-maritime\",\"agency\":\"MARITIME\",\"types\":[\"VA\",\"VD\"],"
+    "\"always\":true,\"priority\":10,\"reason\":\"Maritime safety: port entry and clearance\"}",
+    "{\"id\":\"vessel-border\",\"agency\":\"BORDER\",\"types\":[\"VA\",\"VD\"],"
+    "\"always\":true,\"priority\":10,\"reason\":\"Border inspection of crew and passengers\"}",
+    "{\"id\":\"vessel-quarantine\",\"agency\":\"QUARANTINE\",\"types\":[\"VA\",\"VD\"],"
+    "\"always\":true,\"priority\":10,\"reason\":\"Health quarantine of the vessel\"}",
+};
+
+/* Parses a rule as the API does and stores its canonical form. */
+static int demo_rule(struct db *db, const char *text, const char *actor) {
+  struct arena a;
+  struct errlist *errs = malloc(sizeof *errs);
+  struct routing_rule rule;
+  json_t *in = json_loads(text, JSON_REJECT_DUPLICATES, NULL), *canon = NULL;
+  char *body = NULL;
+  int rc = -SW_EINVAL;
+  arena_init(&a, 0);
+  if (!errs || !in) goto out;
+  errlist_init(errs);
+  if (routing_rule_from_json(in, "", NULL, &a, &rule, errs) < 0) {
+    fprintf(stderr, "demo rule invalid: %s %s\n", errs->n ? errs->items[0].path : "",
+            errs->n ? errs->items[0].message : "");
+    goto out;
+  }
+  if (!(canon = routing_rule_to_json(&rule))) goto out;
+  json_object_del(canon, "version");
+  json_object_del(canon, "enabled");
+  if (!(body = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS))) goto out;
+  struct rule_put p = {.rule_id = rule.id, .agency = rule.agency, .body = body, .enabled = 1,
+                       .create = 1, .actor = actor, .origin = "cli"};
+  rc = rules_put(db, &p);
+out:
+  free(body);
+  json_decref(canon);
+  json_decref(in);
+  free(errs);
+  arena_release(&a);
+  return rc;
+}
 
 struct demo_user {
   const char *login, *name, *role, *party, *agency;
@@ -89,6 +166,11 @@ static int demo_write(struct db *db, void *arg) {
       (rc = idn_party_by_nid(db, "91310000MA1FL0001X", &principal)) < 0 ||
       (rc = idn_mandate_add(db, broker.id, principal.id)) < 0)
     return rc;
+  for (size_t i = 0; i < sizeof OFFICES / sizeof OFFICES[0]; i++)
+    if ((rc = ignore_exists(office_add(db, OFFICES[i][0], OFFICES[i][1], OFFICES[i][2]))) < 0)
+      return rc;
+  for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
+    if ((rc = ignore_exists(demo_rule(db, RULES[i], j->actor))) < 0) return rc;
   j->created = 1;
   return audit_append(db, j->actor, "cli", "demo.create", "demo", "{}");
 }

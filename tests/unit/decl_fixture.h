@@ -11,15 +11,15 @@
 #include "core/refdata.h"
 
 /* Reference data just big enough for the fixtures. NULL when it cannot be built. */
-static struct refdata *fixture_refdata(void) {
+static inline struct refdata *fixture_refdata(void) {
   static const char *const hs[][4] = {
       /* code, parent, section, level */
-      {"03", "", "I", "2"},           {"0306", "03", "I", "4"},     {"030617", "0306", "I", "6"},
-      {"01", "", "I", "2"},           {"0102", "01", "I", "4"},     {"010221", "0102", "I", "6"},
-      {"44", "", "IX", "2"},          {"4403", "44", "IX", "4"},    {"440311", "4403", "IX", "6"},
-      {"84", "", "XVI", "2"},         {"8471", "84", "XVI", "4"},   {"847130", "8471", "XVI", "6"},
-      {"24", "", "IV", "2"},          {"2402", "24", "IV", "4"},    {"240220", "2402", "IV", "6"},
-      {"25", "", "V", "2"},           {"2501", "25", "V", "4"},     {"250100", "2501", "V", "6"},
+      {"03", "", "I", "2"},   {"0306", "03", "I", "4"},   {"030617", "0306", "I", "6"},
+      {"01", "", "I", "2"},   {"0102", "01", "I", "4"},   {"010221", "0102", "I", "6"},
+      {"44", "", "IX", "2"},  {"4403", "44", "IX", "4"},  {"440311", "4403", "IX", "6"},
+      {"84", "", "XVI", "2"}, {"8471", "84", "XVI", "4"}, {"847130", "8471", "XVI", "6"},
+      {"24", "", "IV", "2"},  {"2402", "24", "IV", "4"},  {"240220", "2402", "IV", "6"},
+      {"25", "", "V", "2"},   {"2501", "25", "V", "4"},   {"250100", "2501", "V", "6"},
   };
   static const char *const countries[][3] = {
       {"CN", "CHN", "156"}, {"VN", "VNM", "704"}, {"US", "USA", "840"}, {"PA", "PAN", "591"},
@@ -47,22 +47,22 @@ bad:
   return NULL;
 }
 
-static char *fx_s(struct arena *a, const char *s) { return arena_strdup(a, s); }
+static inline char *fx_s(struct arena *a, const char *s) { return arena_strdup(a, s); }
 
-static int64_t fx_money(const char *s) {
+static inline int64_t fx_money(const char *s) {
   int64_t v = 0;
   dec_parse(s, strlen(s), DEC_SCALE_MONEY, 0, &v, NULL);
   return v;
 }
 
-static int64_t fx_qty(const char *s) {
+static inline int64_t fx_qty(const char *s) {
   int64_t v = 0;
   dec_parse(s, strlen(s), DEC_SCALE_QTY, 0, &v, NULL);
   return v;
 }
 
 /* The DESIGN.md §7 import declaration. */
-static void fixture_goods(struct arena *a, struct decl *d) {
+static inline void fixture_goods(struct arena *a, struct decl *d) {
   memset(d, 0, sizeof *d);
   d->type = DECL_IM;
   d->reference = fx_s(a, "BRK-2026-000123");
@@ -108,7 +108,7 @@ static void fixture_goods(struct arena *a, struct decl *d) {
 }
 
 /* A vessel arrival at Shanghai. */
-static void fixture_va(struct arena *a, struct decl *d) {
+static inline void fixture_va(struct arena *a, struct decl *d) {
   memset(d, 0, sizeof *d);
   d->type = DECL_VA;
   d->reference = fx_s(a, "COSCO-VA-2026-0042");
@@ -150,7 +150,7 @@ static void fixture_va(struct arena *a, struct decl *d) {
 }
 
 /* True when errs holds a problem with exactly this path and code. */
-static int fx_has(const struct errlist *e, const char *path, const char *code) {
+static inline int fx_has(const struct errlist *e, const char *path, const char *code) {
   for (size_t i = 0; i < e->n; i++)
     if (strcmp(e->items[i].path, path) == 0 && strcmp(e->items[i].code, code) == 0) return 1;
   return 0;

@@ -28,11 +28,11 @@ static void test_parse_ok(void **state) {
       {"0.05", 2, 5},
       {"12.5", 3, 12500},
       {"0.001", 3, 1},
-      {"007", 2, 700},                  /* leading zeros do not count */
+      {"007", 2, 700}, /* leading zeros do not count */
       {"000000000000000000001.1", 2, 110},
-      {"999999999999999", 2, 99999999999999900},       /* 15 integer digits */
-      {"999999999999999.999", 3, 999999999999999999},  /* the largest at scale 3 */
-      {"-0", 2, 0},                                    /* negative zero is just zero */
+      {"999999999999999", 2, 99999999999999900},      /* 15 integer digits */
+      {"999999999999999.999", 3, 999999999999999999}, /* the largest at scale 3 */
+      {"-0", 2, 0},                                   /* negative zero is just zero */
       {"5", 0, 5},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -86,7 +86,10 @@ static void test_parse_errors(void **state) {
   }
   /* Embedded NUL: the length is authoritative. */
   int64_t v;
-  assert_int_equal(dec_parse("1\0" "5", 3, 2, 0, &v, NULL), -SW_EINVAL);
+  assert_int_equal(dec_parse("1\0"
+                             "5",
+                             3, 2, 0, &v, NULL),
+                   -SW_EINVAL);
   assert_int_equal(dec_parse(NULL, 0, 2, 0, &v, NULL), -SW_EINVAL);
   /* Bad scale argument. */
   assert_int_equal(parse("1", 4, 0, &v, NULL), -SW_EINVAL);
@@ -210,10 +213,14 @@ static void test_add_cmp(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_parse_ok),      cmocka_unit_test(test_parse_errors),
-      cmocka_unit_test(test_parse_negative_allowed), cmocka_unit_test(test_error_messages),
-      cmocka_unit_test(test_from_int),      cmocka_unit_test(test_format),
-      cmocka_unit_test(test_round_trip),    cmocka_unit_test(test_add_cmp),
+      cmocka_unit_test(test_parse_ok),
+      cmocka_unit_test(test_parse_errors),
+      cmocka_unit_test(test_parse_negative_allowed),
+      cmocka_unit_test(test_error_messages),
+      cmocka_unit_test(test_from_int),
+      cmocka_unit_test(test_format),
+      cmocka_unit_test(test_round_trip),
+      cmocka_unit_test(test_add_cmp),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,12 +51,12 @@ static int validate(struct fx *f) {
   return decl_validate(&f->d, f->rd, NULL, &f->errs);
 }
 
-#define EXPECT(f, path, code)                                                                  \
-  do {                                                                                         \
-    if (!fx_has(&(f)->errs, path, code)) {                                                     \
-      dump(&(f)->errs);                                                                        \
-      fail_msg("missing %s at %s", code, path);                                                \
-    }                                                                                          \
+#define EXPECT(f, path, code)                                                                      \
+  do {                                                                                             \
+    if (!fx_has(&(f)->errs, path, code)) {                                                         \
+      dump(&(f)->errs);                                                                            \
+      fail_msg("missing %s at %s", code, path);                                                    \
+    }                                                                                              \
   } while (0)
 
 static void test_example_is_valid(void **state) {
@@ -111,13 +111,13 @@ static void test_more_mistakes(void **state) {
   items[1].value = fx_money("1000.00"); /* sum 197000.00 + 1000.00 != 98000.00 */
   items[1].seq = 1;                     /* duplicate_seq */
   items[2].seq = 3;
-  items[2].hs = NULL;                            /* required */
-  items[2].unit = fx_s(&f->a, "KILOGRAM");       /* bad_format */
-  items[2].quantity = 0;                         /* out_of_range */
-  g->procedure = fx_s(&f->a, "40A0");            /* bad_format */
-  g->has_importer = false;                       /* required for IM */
+  items[2].hs = NULL;                                     /* required */
+  items[2].unit = fx_s(&f->a, "KILOGRAM");                /* bad_format */
+  items[2].quantity = 0;                                  /* out_of_range */
+  g->procedure = fx_s(&f->a, "40A0");                     /* bad_format */
+  g->has_importer = false;                                /* required for IM */
   g->transport.containers[0] = fx_s(&f->a, "MSK9070323"); /* bad_container_format */
-  g->transport.loading = fx_s(&f->a, "ZZZZZ");   /* unknown_locode */
+  g->transport.loading = fx_s(&f->a, "ZZZZZ");            /* unknown_locode */
   char *longdesc = arena_alloc(&f->a, 600);
   memset(longdesc, 'x', 513);
   items[1].description = longdesc; /* too_long */
@@ -226,8 +226,8 @@ static void test_missing_everything(void **state) {
   fixture_goods(&f->a, &f->d);
   memset(&f->d.goods.items[0], 0, sizeof f->d.goods.items[0]);
   assert_int_equal(validate(f), -SW_EVALIDATION);
-  static const char *const fields[] = {"seq",    "hs",     "description", "origin", "quantity",
-                                       "unit",   "net_kg", "gross_kg",    "value"};
+  static const char *const fields[] = {"seq",  "hs",     "description", "origin", "quantity",
+                                       "unit", "net_kg", "gross_kg",    "value"};
   for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
     char p[64];
     snprintf(p, sizeof p, "/items/0/%s", fields[i]);
@@ -267,7 +267,8 @@ static void test_text_rules(void **state) {
   fixture_goods(&f->a, &f->d);
   /* 512 characters of 3-byte UTF-8 is fine: limits count characters, not bytes. */
   char *desc = arena_alloc(&f->a, 512 * 3 + 1);
-  for (int i = 0; i < 512; i++) memcpy(desc + i * 3, "\xe8\x99\xbe", 3);
+  for (int i = 0; i < 512; i++)
+    memcpy(desc + i * 3, "\xe8\x99\xbe", 3);
   f->d.goods.items[0].description = desc;
   assert_int_equal(validate(f), 0);
   f->d.goods.items[0].description = fx_s(&f->a, "line\nbreak");
@@ -302,7 +303,8 @@ static void test_documents_and_containers(void **state) {
   t->mode = fx_s(&f->a, "12");
   t->n_containers = DECL_MAX_CONTAINERS + 1;
   t->containers = arena_alloc(&f->a, (DECL_MAX_CONTAINERS + 1) * sizeof(char *));
-  for (int i = 0; i <= DECL_MAX_CONTAINERS; i++) t->containers[i] = fx_s(&f->a, "CSQU3054383");
+  for (int i = 0; i <= DECL_MAX_CONTAINERS; i++)
+    t->containers[i] = fx_s(&f->a, "CSQU3054383");
   t->containers[0] = fx_s(&f->a, "MSKU9070323");
   assert_int_equal(validate(f), -SW_EVALIDATION);
   EXPECT(f, "/transport/mode", "bad_format");
@@ -441,11 +443,21 @@ static void test_datetime_parse(void **state) {
   assert_int_equal(us, -1000000);
   assert_int_equal(decl_datetime_parse("2024-02-29T12:00:00Z", &us), 0);
   static const char *const bad[] = {
-      "2026-12-01T06:00:00",        "2026-12-01T06:00:00+08:00", "2026-12-01T24:00:00Z",
-      "2026-12-01T06:60:00Z",       "2026-12-01T06:00:60Z",      "2026-02-29T06:00:00Z",
-      "2026-12-01T06:00:00.Z",      "2026-12-01T06:00:00.1234567Z", "2026-12-1T06:00:00Z",
-      "2026-12-01T06:00:00ZZ",      "",                          "1899-12-31T00:00:00Z",
-      "2026-00-01T06:00:00Z",       "2026-12-32T06:00:00Z",      "2026/12/01T06:00:00Z",
+      "2026-12-01T06:00:00",
+      "2026-12-01T06:00:00+08:00",
+      "2026-12-01T24:00:00Z",
+      "2026-12-01T06:60:00Z",
+      "2026-12-01T06:00:60Z",
+      "2026-02-29T06:00:00Z",
+      "2026-12-01T06:00:00.Z",
+      "2026-12-01T06:00:00.1234567Z",
+      "2026-12-1T06:00:00Z",
+      "2026-12-01T06:00:00ZZ",
+      "",
+      "1899-12-31T00:00:00Z",
+      "2026-00-01T06:00:00Z",
+      "2026-12-32T06:00:00Z",
+      "2026/12/01T06:00:00Z",
   };
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
     if (decl_datetime_parse(bad[i], &us) == 0) fail_msg("accepted %s", bad[i]);

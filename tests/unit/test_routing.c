@@ -348,9 +348,12 @@ static void test_rule_check(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_import_shrimps),     cmocka_unit_test(test_vessel_call),
-      cmocka_unit_test(test_dedupe_and_auto),    cmocka_unit_test(test_conditions_and_or),
-      cmocka_unit_test(test_priority_order_and_limits), cmocka_unit_test(test_rule_check),
+      cmocka_unit_test(test_import_shrimps),
+      cmocka_unit_test(test_vessel_call),
+      cmocka_unit_test(test_dedupe_and_auto),
+      cmocka_unit_test(test_conditions_and_or),
+      cmocka_unit_test(test_priority_order_and_limits),
+      cmocka_unit_test(test_rule_check),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

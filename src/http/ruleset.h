@@ -1,0 +1,31 @@
+/* ruleset.h - the routing rules in memory, shared by all request threads. Reloaded when
+ * the stored ruleset version changes (checked at most once a second, so rules changed
+ * through another node take effect within a second). */
+#ifndef SW_RULESET_H
+#define SW_RULESET_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/routing.h"
+
+struct app;
+
+struct ruleset {
+  int64_t version;
+  struct routing_rule *rules; /* enabled rules only */
+  size_t n;
+  struct arena arena;
+  int refs; /* guarded by the cache's lock */
+};
+
+/* The current ruleset, loading it when stale; NULL if it cannot be read. Pair with
+ * ruleset_release. */
+struct ruleset *ruleset_acquire(struct app *app);
+void ruleset_release(struct app *app, struct ruleset *rs);
+/* Forces a reload at the next acquire (after a change through this node). */
+void ruleset_invalidate(struct app *app);
+/* Frees the cached ruleset at shutdown. */
+void ruleset_cache_free(struct app *app);
+
+#endif
