@@ -5,6 +5,7 @@
 #include "core/err.h"
 #include "core/errlist.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -167,20 +168,62 @@ struct dctx {
   int rc;            /* first hard failure (-SW_ENOMEM) */
 };
 
-#define PATH_MAX_LEN 160
+/* Where a value sits, as a chain on the stack: rendered to a JSON Pointer only when a
+ * problem is reported, so a clean document costs no formatting at all. */
+struct jpath {
+  const struct jpath *up; /* NULL at the root */
+  const char *key;        /* object member, or NULL for an array index */
+  size_t index;
+};
 
-/* Appends "/" + key to path (JSON Pointer escaping '~' and '/'). */
-static void path_key(char *out, const char *path, const char *key) {
-  size_t n = (size_t)snprintf(out, PATH_MAX_LEN, "%s/", path);
-  for (; *key && n + 3 < PATH_MAX_LEN; key++) {
-    if (*key == '~' || *key == '/') {
-      out[n++] = '~';
-      out[n++] = *key == '~' ? '0' : '1';
-    } else {
-      out[n++] = *key;
+static size_t jpath_render(const struct jpath *p, char *buf, size_t cap) {
+  size_t n = p->up ? jpath_render(p->up, buf, cap) : 0;
+  if (!p->up && !p->key) return 0; /* the root itself: "" */
+  if (n + 1 < cap) buf[n++] = '/';
+  if (p->key) {
+    /* Escaped, and cut between characters so the path stays valid UTF-8. */
+    const char *k = p->key;
+    size_t i = 0;
+    while (k[i]) {
+      unsigned char ch = (unsigned char)k[i];
+      size_t len = ch < 0x80 ? 1 : ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
+      bool esc = ch == '~' || ch == '/';
+      if (n + (esc ? 2 : len) >= cap) break;
+      if (esc) {
+        buf[n++] = '~';
+        buf[n++] = ch == '~' ? '0' : '1';
+        i++;
+      } else {
+        for (size_t j = 0; j < len && k[i]; j++)
+          buf[n++] = k[i++];
+      }
     }
+  } else {
+    char digits[24];
+    int nd = 0;
+    size_t i = p->index;
+    do {
+      digits[nd++] = (char)('0' + i % 10);
+      i /= 10;
+    } while (i);
+    while (nd && n + 1 < cap)
+      buf[n++] = digits[--nd];
   }
-  out[n < PATH_MAX_LEN ? n : PATH_MAX_LEN - 1] = 0;
+  buf[n] = 0;
+  return n;
+}
+
+__attribute__((format(printf, 4, 5))) static void problem(struct dctx *c, const struct jpath *p,
+                                                          const char *code, const char *fmt, ...) {
+  char path[sizeof(((struct problem *)0)->path)];
+  char msg[sizeof(((struct problem *)0)->message)];
+  va_list ap;
+  path[0] = 0;
+  jpath_render(p, path, sizeof path);
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof msg, fmt, ap);
+  va_end(ap);
+  errlist_add(c->e, path, code, "%s", msg);
 }
 
 static const char *json_kind(const json_t *v) {
@@ -197,23 +240,23 @@ static const char *json_kind(const json_t *v) {
   return "a value";
 }
 
-static void bad_type(struct dctx *c, const char *path, const char *want, const json_t *v) {
-  errlist_add(c->e, path, "bad_type", "expected %s, got %s", want, json_kind(v));
+static void bad_type(struct dctx *c, const struct jpath *p, const char *want, const json_t *v) {
+  problem(c, p, "bad_type", "expected %s, got %s", want, json_kind(v));
 }
 
-static char *get_string(struct dctx *c, const json_t *v, const char *path) {
+static char *get_string(struct dctx *c, const json_t *v, const struct jpath *p) {
   if (!json_is_string(v)) {
-    bad_type(c, path, "a string", v);
+    bad_type(c, p, "a string", v);
     return NULL;
   }
   size_t n = json_string_length(v);
   const char *s = json_string_value(v);
   if (n > DECL_TEXT_HARD_MAX) {
-    errlist_add(c->e, path, "too_long", "string of %zu bytes is far too long", n);
+    problem(c, p, "too_long", "string of %zu bytes is far too long", n);
     return NULL;
   }
   if (memchr(s, 0, n)) {
-    errlist_add(c->e, path, "bad_format", "string must not contain NUL characters");
+    problem(c, p, "bad_format", "string must not contain NUL characters");
     return NULL;
   }
   char *r = arena_strndup(c->a, s, n);
@@ -221,8 +264,8 @@ static char *get_string(struct dctx *c, const json_t *v, const char *path) {
   return r;
 }
 
-static void get_decimal(struct dctx *c, const json_t *v, const char *path, int scale, int64_t *val,
-                        bool *has) {
+static void get_decimal(struct dctx *c, const json_t *v, const struct jpath *p, int scale,
+                        int64_t *val, bool *has) {
   enum dec_error why = DEC_OK;
   int rc;
   if (json_is_string(v)) {
@@ -230,38 +273,38 @@ static void get_decimal(struct dctx *c, const json_t *v, const char *path, int s
   } else if (json_is_integer(v)) {
     rc = dec_from_int((int64_t)json_integer_value(v), scale, 0, val, &why);
   } else if (json_is_real(v)) {
-    errlist_add(c->e, path, "bad_type",
-                "expected a decimal string such as \"98000.00\" or an integer, got a "
-                "floating-point number (precision would be lost)");
+    problem(c, p, "bad_type",
+            "expected a decimal string such as \"98000.00\" or an integer, got a "
+            "floating-point number (precision would be lost)");
     return;
   } else {
-    bad_type(c, path, "a decimal string or an integer", v);
+    bad_type(c, p, "a decimal string or an integer", v);
     return;
   }
   if (rc < 0) {
     char msg[200];
     dec_error_message(why, scale, msg, sizeof msg);
-    errlist_add(c->e, path, "bad_decimal", "%s", msg);
+    problem(c, p, "bad_decimal", "%s", msg);
     return;
   }
   *has = true;
 }
 
-static void decode_object(struct dctx *c, const json_t *obj, const char *path,
+static void decode_object(struct dctx *c, const json_t *obj, const struct jpath *p,
                           const struct objdesc *od, void *base, bool top);
 
-static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v, const char *path,
-                         void *base) {
+static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
+                         const struct jpath *p, void *base) {
   switch (f->kind) {
-  case F_STR: *AT(base, f->off, char *) = get_string(c, v, path); break;
+  case F_STR: *AT(base, f->off, char *) = get_string(c, v, p); break;
   case F_MONEY:
   case F_QTY:
-    get_decimal(c, v, path, f->kind == F_MONEY ? DEC_SCALE_MONEY : DEC_SCALE_QTY,
+    get_decimal(c, v, p, f->kind == F_MONEY ? DEC_SCALE_MONEY : DEC_SCALE_QTY,
                 AT(base, f->off, int64_t), AT(base, f->has_off, bool));
     break;
   case F_INT:
     if (!json_is_integer(v)) {
-      bad_type(c, path, "an integer", v);
+      bad_type(c, p, "an integer", v);
       break;
     }
     *AT(base, f->off, int64_t) = (int64_t)json_integer_value(v);
@@ -269,7 +312,7 @@ static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
     break;
   case F_BOOL:
     if (!json_is_boolean(v)) {
-      bad_type(c, path, "true or false", v);
+      bad_type(c, p, "true or false", v);
       break;
     }
     *AT(base, f->off, bool) = json_is_true(v);
@@ -277,21 +320,21 @@ static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
     break;
   case F_OBJ:
     if (!json_is_object(v)) {
-      bad_type(c, path, "an object", v);
+      bad_type(c, p, "an object", v);
       break;
     }
     *AT(base, f->has_off, bool) = true;
-    decode_object(c, v, path, f->sub, AT(base, f->off, void), false);
+    decode_object(c, v, p, f->sub, AT(base, f->off, void), false);
     break;
   case F_STRARR:
   case F_OBJARR: {
     if (!json_is_array(v)) {
-      bad_type(c, path, "an array", v);
+      bad_type(c, p, "an array", v);
       break;
     }
     size_t n = json_array_size(v);
     if (n > f->max) {
-      errlist_add(c->e, path, f->too_many_code, "%zu entries; at most %zu are allowed", n, f->max);
+      problem(c, p, f->too_many_code, "%zu entries; at most %zu are allowed", n, f->max);
       n = f->max;
     }
     if (f->has_off != NOHAS) *AT(base, f->has_off, bool) = true;
@@ -306,17 +349,15 @@ static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
     }
     *AT(base, f->off, void *) = arr;
     for (size_t i = 0; i < n && c->rc == 0; i++) {
-      char ep[PATH_MAX_LEN];
+      struct jpath ep = {.up = p, .key = NULL, .index = i};
       const json_t *e = json_array_get(v, i);
-      /* A path longer than the buffer is cut; problem paths are cut at 128 anyway. */
-      if (snprintf(ep, sizeof ep, "%s/%zu", path, i) >= (int)sizeof ep) ep[sizeof ep - 1] = 0;
       if (json_is_null(e)) continue;
       if (f->kind == F_STRARR) {
-        ((char **)arr)[i] = get_string(c, e, ep);
+        ((char **)arr)[i] = get_string(c, e, &ep);
       } else if (!json_is_object(e)) {
-        bad_type(c, ep, "an object", e);
+        bad_type(c, &ep, "an object", e);
       } else {
-        decode_object(c, e, ep, f->sub, (char *)arr + i * esz, false);
+        decode_object(c, e, &ep, f->sub, (char *)arr + i * esz, false);
       }
     }
     break;
@@ -324,43 +365,51 @@ static void decode_field(struct dctx *c, const struct fdesc *f, const json_t *v,
   }
 }
 
-static void decode_object(struct dctx *c, const json_t *obj, const char *path,
+static void decode_object(struct dctx *c, const json_t *obj, const struct jpath *p,
                           const struct objdesc *od, void *base, bool top) {
   const char *key;
   json_t *v;
+  size_t hint = 0; /* documents usually list fields in table order: try the next one first */
   json_object_foreach((json_t *)obj, key, v) {
-    char fp[PATH_MAX_LEN];
+    struct jpath fp = {.up = p, .key = key, .index = 0};
     if (c->rc) return;
     if (top && strcmp(key, "type") == 0) continue;
-    path_key(fp, path, key);
     const struct fdesc *f = NULL;
-    for (size_t i = 0; i < od->n; i++)
-      if (strcmp(od->fields[i].name, key) == 0) {
-        f = &od->fields[i];
-        break;
-      }
+    if (hint < od->n && od->fields[hint].name[0] == key[0] &&
+        strcmp(od->fields[hint].name, key) == 0) {
+      f = &od->fields[hint];
+    } else {
+      for (size_t i = 0; i < od->n; i++)
+        if (od->fields[i].name[0] == key[0] && strcmp(od->fields[i].name, key) == 0) {
+          f = &od->fields[i];
+          break;
+        }
+    }
     if (!f) {
-      errlist_add(c->e, fp, "unknown_field", "unknown field \"%.60s\"", key);
+      problem(c, &fp, "unknown_field", "unknown field \"%.*s\"", (int)decl_utf8_clip(key, 60), key);
       continue;
     }
+    hint = (size_t)(f - od->fields) + 1;
     if (top && c->type_bit && f->types && !(f->types & c->type_bit)) {
-      errlist_add(c->e, fp, "unknown_field", "field \"%s\" is not used by %s declarations", f->name,
-                  (c->type_bit & DECL_TYPES_GOODS) ? "goods" : "vessel call");
+      problem(c, &fp, "unknown_field", "field \"%s\" is not used by %s declarations", f->name,
+              (c->type_bit & DECL_TYPES_GOODS) ? "goods" : "vessel call");
       continue;
     }
     if (json_is_null(v)) continue;
-    decode_field(c, f, v, fp, base);
+    decode_field(c, f, v, &fp, base);
   }
 }
 
 int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct errlist *errs) {
   struct dctx c = {.a = a, .e = errs, .type_bit = 0, .rc = 0};
+  struct jpath root_path = {.up = NULL, .key = NULL, .index = 0};
+  struct jpath type_path = {.up = &root_path, .key = "type", .index = 0};
   size_t before = errs->n + errs->dropped;
 
   memset(out, 0, sizeof *out);
   if (!json_is_object(root)) {
     if (root)
-      bad_type(&c, "", "an object", root);
+      bad_type(&c, &root_path, "an object", root);
     else
       errlist_add(errs, "", "bad_type", "expected an object");
     return -SW_EVALIDATION;
@@ -368,7 +417,7 @@ int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct
   const json_t *t = json_object_get(root, "type");
   if (t && !json_is_null(t)) {
     if (!json_is_string(t)) {
-      bad_type(&c, "/type", "a string", t);
+      bad_type(&c, &type_path, "a string", t);
     } else {
       char tb[3] = {0};
       const char *s = json_string_value(t);
@@ -378,12 +427,13 @@ int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct
       }
       out->type = decl_type_parse(tb);
       if (out->type == DECL_TYPE_NONE)
-        errlist_add(errs, "/type", "bad_value", "type must be IM, EX, VA or VD, got \"%.40s\"", s);
+        errlist_add(errs, "/type", "bad_value", "type must be IM, EX, VA or VD, got \"%.*s\"",
+                    (int)decl_utf8_clip(s, 40), s);
       else
         c.type_bit = DECL_TYPE_BIT(out->type);
     }
   }
-  decode_object(&c, root, "", &decl_d, out, true);
+  decode_object(&c, root, &root_path, &decl_d, out, true);
   if (c.rc) return c.rc;
   decl_canonicalize(out);
   return errs->n + errs->dropped > before ? -SW_EVALIDATION : 0;

@@ -118,16 +118,25 @@ static void unknown(struct rctx *c, const char *rel, const char *key) {
   /* JSON Pointer escaping: '~' -> "~0", '/' -> "~1". */
   snprintf(p, sizeof p, "%s%s/", c->base, rel);
   size_t n = strlen(p);
-  for (; *key && n + 3 < sizeof p; key++) {
-    if (*key == '~' || *key == '/') {
+  /* Cut between characters so the path stays valid UTF-8. */
+  size_t i = 0;
+  while (key[i]) {
+    unsigned char ch = (unsigned char)key[i];
+    size_t len = ch < 0x80 ? 1 : ch >= 0xF0 ? 4 : ch >= 0xE0 ? 3 : ch >= 0xC0 ? 2 : 1;
+    bool esc = ch == '~' || ch == '/';
+    if (n + (esc ? 2 : len) >= sizeof p) break;
+    if (esc) {
       p[n++] = '~';
-      p[n++] = *key == '~' ? '0' : '1';
+      p[n++] = ch == '~' ? '0' : '1';
+      i++;
     } else {
-      p[n++] = *key;
+      for (size_t j = 0; j < len && key[i]; j++)
+        p[n++] = key[i++];
     }
   }
   p[n] = 0;
-  errlist_add(c->e, p, "unknown_field", "unknown field \"%.60s\"", key);
+  errlist_add(c->e, p, "unknown_field", "unknown field \"%.*s\"", (int)decl_utf8_clip(key, 60),
+              key);
 }
 
 static void decode_conditions(struct rctx *c, const json_t *v, struct routing_rule *r) {

@@ -31,6 +31,14 @@ static size_t utf8_len(const char *s) {
   return n;
 }
 
+size_t decl_utf8_clip(const char *s, size_t max) {
+  size_t n = strnlen(s, max);
+  if (n == max)
+    while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+      n--;
+  return n;
+}
+
 static bool has_control(const char *s) {
   for (; *s; s++)
     if ((unsigned char)*s < 0x20 || *s == 0x7F) return true;
@@ -253,8 +261,10 @@ struct vctx {
   const struct refdata *rd;
 };
 
-/* Path is base + "/" + field (field NULL: base alone). Values echoed in messages are cut
- * at 40 bytes so one long input cannot crowd out the rest of the message. */
+/* An input value echoed in a message: at most 40 bytes, cut between characters. */
+#define Q(x) (int)decl_utf8_clip((x), 40), (x)
+
+/* Path is base + "/" + field (field NULL: base alone). */
 static void mkpath(char *buf, size_t cap, const char *base, const char *field) {
   if (field)
     snprintf(buf, cap, "%s/%s", base, field);
@@ -273,6 +283,22 @@ __attribute__((format(printf, 5, 6))) static void report(struct vctx *v, const c
   vsnprintf(msg, sizeof msg, fmt, ap);
   va_end(ap);
   errlist_add(v->e, path, code, "%s", msg);
+}
+
+/* buf = prefix + decimal i, without printf: this runs for every item of every declaration. */
+static void idx_path(char *buf, size_t cap, const char *prefix, size_t i) {
+  char digits[24];
+  int nd = 0;
+  size_t n = 0;
+  for (; *prefix && n + 1 < cap; prefix++)
+    buf[n++] = *prefix;
+  do {
+    digits[nd++] = (char)('0' + i % 10);
+    i /= 10;
+  } while (i);
+  while (nd && n + 1 < cap)
+    buf[n++] = digits[--nd];
+  buf[n] = 0;
 }
 
 /* True when errs already has a problem at path or at one of its ancestors. */
@@ -332,8 +358,8 @@ static void chk_country(struct vctx *v, const char *base, const char *field, con
     return;
   }
   if (strlen(s) != 2 || !refdata_country(v->rd, s))
-    report(v, base, field, "unknown_country", "\"%.40s\" is not an ISO 3166 alpha-2 country code",
-           s);
+    report(v, base, field, "unknown_country", "\"%.*s\" is not an ISO 3166 alpha-2 country code",
+           Q(s));
 }
 
 static void chk_locode(struct vctx *v, const char *base, const char *field, const char *s,
@@ -343,7 +369,7 @@ static void chk_locode(struct vctx *v, const char *base, const char *field, cons
     return;
   }
   if (strlen(s) != 5 || !refdata_location(v->rd, s))
-    report(v, base, field, "unknown_locode", "\"%.40s\" is not a known UN/LOCODE", s);
+    report(v, base, field, "unknown_locode", "\"%.*s\" is not a known UN/LOCODE", Q(s));
 }
 
 /* Parses an RFC 3339 UTC date-time; true (and *us set) when present and valid. */
@@ -355,7 +381,7 @@ static bool chk_datetime(struct vctx *v, const char *base, const char *field, co
   }
   if (decl_datetime_parse(s, us) < 0) {
     report(v, base, field, "bad_datetime",
-           "\"%.40s\" is not an RFC 3339 UTC date-time such as 2026-12-01T06:00:00Z", s);
+           "\"%.*s\" is not an RFC 3339 UTC date-time such as 2026-12-01T06:00:00Z", Q(s));
     return false;
   }
   return true;
@@ -416,7 +442,8 @@ static void validate_transport(struct vctx *v, const struct decl_goods *g) {
     report(v, b, "mode", "bad_format", "transport mode must be one UN Rec 19 digit, e.g. \"1\"");
   if (t->vessel_imo && cd_imo(t->vessel_imo) != CD_VALID)
     report(v, b, "vessel_imo", "bad_imo",
-           "\"%.40s\" is not a valid IMO ship number (7 digits with a check digit)", t->vessel_imo);
+           "\"%.*s\" is not a valid IMO ship number (7 digits with a check digit)",
+           Q(t->vessel_imo));
   chk_text(v, b, "voyage", t->voyage, DECL_VOYAGE_MAX, false, "voyage");
   chk_ident(v, b, "bill_of_lading", t->bill_of_lading, DECL_BOL_MAX, false, "bill of lading");
   chk_locode(v, b, "loading", t->loading, false, "place of loading");
@@ -430,7 +457,7 @@ static void validate_transport(struct vctx *v, const struct decl_goods *g) {
   for (size_t i = 0; i < nc; i++) {
     char f[32];
     const char *c = t->containers[i];
-    snprintf(f, sizeof f, "containers/%zu", i);
+    idx_path(f, sizeof f, "containers/", i);
     if (!c) {
       need(v, b, f, "container number");
       continue;
@@ -438,12 +465,12 @@ static void validate_transport(struct vctx *v, const struct decl_goods *g) {
     enum cd_result r = cd_iso6346(c);
     if (r == CD_BAD_CHECK) {
       report(v, b, f, "bad_container_check_digit",
-             "\"%.40s\": the ISO 6346 check digit does not match", c);
+             "\"%.*s\": the ISO 6346 check digit does not match", Q(c));
       continue;
     }
     if (r != CD_VALID) {
       report(v, b, f, "bad_container_format",
-             "\"%.40s\" is not an ISO 6346 container number (e.g. MSKU9070323)", c);
+             "\"%.*s\" is not an ISO 6346 container number (e.g. MSKU9070323)", Q(c));
       continue;
     }
     /* n <= 100: a quadratic scan is cheaper than anything needing memory. */
@@ -467,9 +494,7 @@ static void validate_items(struct vctx *v, const struct decl_goods *g,
   }
   size_t max = lim->max_items < DECL_MAX_ITEMS ? lim->max_items : DECL_MAX_ITEMS;
   if (g->n_items > max) {
-    char path[32];
-    snprintf(path, sizeof path, "/items");
-    if (!covered(v->e, path))
+    if (!covered(v->e, "/items"))
       report(v, "/items", NULL, "too_many_items", "%zu items; at most %zu are allowed", g->n_items,
              max);
   }
@@ -478,7 +503,7 @@ static void validate_items(struct vctx *v, const struct decl_goods *g,
   for (size_t i = 0; i < n; i++) {
     const struct decl_item *it = &g->items[i];
     char b[32];
-    snprintf(b, sizeof b, "/items/%zu", i);
+    idx_path(b, sizeof b, "/items/", i);
 
     chk_int_range(v, b, "seq", it->has_seq, it->seq, 1, DECL_MAX_ITEMS, true, "item number");
     if (it->has_seq && it->seq >= 1 && it->seq <= DECL_MAX_ITEMS) {
@@ -491,8 +516,8 @@ static void validate_items(struct vctx *v, const struct decl_goods *g,
       need(v, b, "hs", "HS code");
     else if (!refdata_hs_valid_national(v->rd, it->hs))
       report(v, b, "hs", "unknown_hs",
-             "\"%.40s\" is not a known HS code (6 digits, or 8-10 digits whose first 6 exist)",
-             it->hs);
+             "\"%.*s\" is not a known HS code (6 digits, or 8-10 digits whose first 6 exist)",
+             Q(it->hs));
     chk_text(v, b, "description", it->description, DECL_DESCRIPTION_MAX, true, "description");
     chk_country(v, b, "origin", it->origin, true, "country of origin");
     chk_positive_qty(v, b, "quantity", it->has_quantity, it->quantity, "quantity");
@@ -534,9 +559,15 @@ static void validate_items(struct vctx *v, const struct decl_goods *g,
       report(v, b, "documents", "too_many", "at most %d documents per item are allowed",
              DECL_MAX_DOCUMENTS);
     size_t nd = it->n_documents < DECL_MAX_DOCUMENTS ? it->n_documents : DECL_MAX_DOCUMENTS;
+    char pre[48]; /* "/items/998/documents/" */
+    if (nd) {
+      size_t bl = strlen(b);
+      memcpy(pre, b, bl);
+      memcpy(pre + bl, "/documents/", sizeof "/documents/");
+    }
     for (size_t k = 0; k < nd; k++) {
       char db[48];
-      snprintf(db, sizeof db, "%s/documents/%zu", b, k);
+      idx_path(db, sizeof db, pre, k);
       chk_ident(v, db, "type", it->documents[k].type, DECL_DOC_TYPE_MAX, true, "document type");
       chk_text(v, db, "number", it->documents[k].number, DECL_DOC_NUMBER_MAX, true,
                "document number");
@@ -580,14 +611,14 @@ static void validate_goods(struct vctx *v, const struct decl *d, const struct de
       need(v, "/invoice", "currency", "invoice currency");
     else if (strlen(inv->currency) != 3 || !(cur = refdata_currency(v->rd, inv->currency)))
       report(v, "/invoice", "currency", "unknown_currency",
-             "\"%.40s\" is not an ISO 4217 currency code", inv->currency);
+             "\"%.*s\" is not an ISO 4217 currency code", Q(inv->currency));
     if (!inv->incoterm)
       need(v, "/invoice", "incoterm", "Incoterm");
     else if (!decl_incoterm_valid(inv->incoterm))
       report(v, "/invoice", "incoterm", "unknown_incoterm",
-             "\"%.40s\" is not an Incoterms 2020 code (EXW FCA CPT CIP DAP DPU DDP FAS FOB CFR "
+             "\"%.*s\" is not an Incoterms 2020 code (EXW FCA CPT CIP DAP DPU DDP FAS FOB CFR "
              "CIF)",
-             inv->incoterm);
+             Q(inv->incoterm));
     if (!inv->has_total)
       need(v, "/invoice", "total", "invoice total");
     else if (inv->total < 0)
@@ -611,7 +642,7 @@ static void validate_vcall(struct vctx *v, const struct decl *d) {
       need(v, "/vessel", "imo", "IMO number");
     else if (cd_imo(s->imo) != CD_VALID)
       report(v, "/vessel", "imo", "bad_imo",
-             "\"%.40s\" is not a valid IMO ship number (7 digits with a check digit)", s->imo);
+             "\"%.*s\" is not a valid IMO ship number (7 digits with a check digit)", Q(s->imo));
     chk_text(v, "/vessel", "name", s->name, DECL_NAME_MAX, true, "vessel name");
     chk_country(v, "/vessel", "flag", s->flag, true, "flag state");
     if (s->call_sign &&
@@ -649,7 +680,7 @@ static void validate_vcall(struct vctx *v, const struct decl *d) {
     size_t n = c->n_crew < DECL_MAX_CREW ? c->n_crew : DECL_MAX_CREW;
     for (size_t i = 0; i < n; i++) {
       char b[32];
-      snprintf(b, sizeof b, "/crew/%zu", i);
+      idx_path(b, sizeof b, "/crew/", i);
       chk_text(v, b, "name", c->crew[i].name, DECL_NAME_MAX, true, "crew member name");
       chk_country(v, b, "nationality", c->crew[i].nationality, true, "nationality");
       chk_text(v, b, "rank", c->crew[i].rank, DECL_RANK_MAX, false, "rank");
@@ -663,7 +694,7 @@ static void validate_vcall(struct vctx *v, const struct decl *d) {
     int64_t exp;
     if (decl_date_parse(c->sanitation_certificate_expiry, &exp) < 0) {
       report(v, "/sanitation_certificate_expiry", NULL, "bad_datetime",
-             "\"%.40s\" is not a date such as 2027-06-30", c->sanitation_certificate_expiry);
+             "\"%.*s\" is not a date such as 2027-06-30", Q(c->sanitation_certificate_expiry));
     } else {
       /* The certificate must still be valid on the day of the call. */
       bool has_when = d->type == DECL_VD ? has_etd : has_eta;

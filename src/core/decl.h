@@ -179,6 +179,11 @@ int decl_validate(const struct decl *d, const struct refdata *rd, const struct d
  * CIF), exact upper case. */
 bool decl_incoterm_valid(const char *s);
 
+/* Byte length of the longest prefix of s, at most max bytes, that does not split a UTF-8
+ * character: for echoing input in bounded messages that must stay valid UTF-8 (use as
+ * "%.*s", (int)decl_utf8_clip(s, 40), s). */
+size_t decl_utf8_clip(const char *s, size_t max);
+
 /* RFC 3339 date-time in UTC: "YYYY-MM-DDTHH:MM:SS[.f{1,6}]Z" ('T' and 'Z' also in lower
  * case). Sets microseconds since 1970-01-01T00:00:00Z (years 1900..9999, may be negative).
  * Returns 0 or -SW_EINVAL. */

@@ -214,7 +214,8 @@ static void check_list(struct errlist *e, const char *base, const char *name, ch
                   list[i]);
     for (size_t k = 0; k < i; k++)
       if (list[k] && strcmp(list[k], list[i]) == 0) {
-        errlist_add(e, path, "duplicate", "\"%.40s\" is listed twice", list[i]);
+        errlist_add(e, path, "duplicate", "\"%.*s\" is listed twice",
+                    (int)decl_utf8_clip(list[i], 40), list[i]);
         break;
       }
   }

@@ -20,7 +20,7 @@ struct db {
 };
 
 static int map_rc(sqlite3 *h, int rc) {
-  switch (rc) {
+  switch (rc & 0xff) { /* extended result codes are on: compare the primary code */
   case SQLITE_OK:
   case SQLITE_DONE: return 0;
   case SQLITE_ROW: return 1;

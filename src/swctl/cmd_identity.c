@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "crypto/crypto.h"
 #include "store/audit.h"
+#include "store/decl_store.h"
 #include "store/identity.h"
 #include "swctl/swctl.h"
 
@@ -277,5 +278,27 @@ int cmd_mandate(struct ctl *c, int argc, char **argv) {
                      .a = argv[2], .b = argv[3]};
   if (run(c, &j, "mandate add (parties)")) return 1;
   printf("broker %s may now declare for %s\n", argv[2], argv[3]);
+  return 0;
+}
+
+static int office_add_job(struct db *db, struct id_job *j) { return office_add(db, j->a, j->b, j->c); }
+
+int cmd_office(struct ctl *c, int argc, char **argv) {
+  if (ctl_wants_help(argc, argv) || argc != 5 || strcmp(argv[1], "add") != 0) {
+    puts("usage: swctl office add CODE LOCODE NAME\n"
+         "A customs office or port of this single window: CODE is its 4-digit number (the\n"
+         "first digits of official declaration numbers), LOCODE its UN/LOCODE, which\n"
+         "declarations give as \"office\" (goods) or \"port\" (vessel calls).");
+    return ctl_wants_help(argc, argv) ? 0 : 2;
+  }
+  if (strlen(argv[2]) != 4 || strspn(argv[2], "0123456789") != 4 || strlen(argv[3]) != 5) {
+    fprintf(stderr, "swctl office add: CODE is 4 digits and LOCODE 5 characters\n");
+    return 2;
+  }
+  if (ctl_open(c) < 0) return 1;
+  struct id_job j = {.fn = office_add_job, .action = "office.add", .object = argv[2],
+                     .a = argv[2], .b = argv[3], .c = argv[4]};
+  if (run(c, &j, "office add")) return 1;
+  printf("office %s (%s) added\n", argv[2], argv[3]);
   return 0;
 }

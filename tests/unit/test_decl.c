@@ -469,6 +469,17 @@ static void test_datetime_parse(void **state) {
   assert_int_equal(decl_date_parse("2027-03-31T00:00:00Z", &days), -SW_EINVAL);
 }
 
+static void test_utf8_clip(void **state) {
+  (void)state;
+  assert_int_equal(decl_utf8_clip("abc", 40), 3);
+  assert_int_equal(decl_utf8_clip("abcdef", 4), 4);
+  assert_int_equal(decl_utf8_clip("a\xc3\xa9", 2), 1); /* would split é */
+  assert_int_equal(decl_utf8_clip("a\xc3\xa9", 3), 3);
+  assert_int_equal(decl_utf8_clip("\xe8\x99\xbe\xe8\x99\xbe", 5), 3);
+  assert_int_equal(decl_utf8_clip("\xf0\x9f\x9a\xa2", 3), 0);
+  assert_int_equal(decl_utf8_clip("", 3), 0);
+}
+
 static void test_type_names(void **state) {
   (void)state;
   assert_int_equal(decl_type_parse("IM"), DECL_IM);
@@ -502,6 +513,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_vessel_arrival_invalid, setup, teardown),
       cmocka_unit_test_setup_teardown(test_vessel_departure, setup, teardown),
       cmocka_unit_test(test_datetime_parse),
+      cmocka_unit_test(test_utf8_clip),
       cmocka_unit_test(test_type_names),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

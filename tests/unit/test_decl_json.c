@@ -463,6 +463,38 @@ static void test_rule_json(void **state) {
   json_decref(j);
 }
 
+/* Problem paths and messages stay valid UTF-8 however long the input (they end up in
+ * problem+json, and jansson refuses invalid UTF-8). */
+static void test_problems_stay_utf8(void **state) {
+  struct fx *f = *state;
+  json_t *root = parse(example_json);
+  char key[400] = "", val[400] = "x"; /* the 'x' puts the 2-byte characters at odd offsets */
+  for (int i = 0; i < 100; i++)
+    memcpy(key + 3 * i, "\xe8\x99\xbe", 4); /* 3-byte chars */
+  for (int i = 0; i < 100; i++)
+    memcpy(val + 1 + 2 * i, "\xc3\xa9", 3); /* 2-byte chars */
+  json_object_set_new(root, key, json_integer(1));
+  json_object_set_new(root, "a/~\xc3\xa9", json_integer(1));
+  json_object_set_new(json_object_get(root, "transport"), "loading", json_string(val));
+  json_object_set_new(json_array_get(json_object_get(root, "items"), 0), "origin",
+                      json_string(val));
+  errlist_init(&f->errs);
+  decl_from_json(root, &f->a, &f->d, &f->errs);
+  decl_validate(&f->d, f->rd, NULL, &f->errs);
+  EXPECT(f, "/a~1~0\xc3\xa9", "unknown_field");
+  EXPECT(f, "/transport/loading", "unknown_locode");
+  EXPECT(f, "/items/0/origin", "unknown_country");
+  assert_int_equal(f->errs.n, 4);
+  for (size_t i = 0; i < f->errs.n; i++) {
+    json_t *p = json_string(f->errs.items[i].path);
+    json_t *m = json_string(f->errs.items[i].message);
+    if (!p || !m) fail_msg("invalid UTF-8 in problem %zu (%s)", i, f->errs.items[i].code);
+    json_decref(p);
+    json_decref(m);
+  }
+  json_decref(root);
+}
+
 /* The §7 example against the shipped reference data files. */
 static void test_example_with_data_files(void **state) {
   struct fx *f = *state;
@@ -508,6 +540,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_types_and_bounds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ten_mistakes_json, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rule_json, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_problems_stay_utf8, setup, teardown),
       cmocka_unit_test_setup_teardown(test_example_with_data_files, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -43,12 +43,12 @@ export function parseResponses(buf, { eof = false } = {}) {
 
 /**
  * Sends the chunks (strings are latin1, Buffers as they are) on one fresh connection and
- * collects what comes back. Resolves when `expect` responses have arrived, the server
- * closed the connection, or `timeoutMs` passed. Write errors (the server closing while we
- * still send) are recorded, not thrown.
+ * collects what comes back. Resolves when `expect` responses have arrived (unless
+ * waitClose), the server closed the connection, or `timeoutMs` passed. Write errors (the
+ * server closing while we still send) are recorded, not thrown.
  * Returns {responses, closed, timedOut, writeError, raw}.
  */
-export function rawRequest(port, chunks, { expect = 1, timeoutMs = 5000 } = {}) {
+export function rawRequest(port, chunks, { expect = 1, timeoutMs = 5000, waitClose = false } = {}) {
   if (!Array.isArray(chunks)) chunks = [chunks];
   return new Promise((resolve) => {
     const sock = net.connect(port, '127.0.0.1');
@@ -68,7 +68,7 @@ export function rawRequest(port, chunks, { expect = 1, timeoutMs = 5000 } = {}) 
     sock.on('data', (d) => {
       data = Buffer.concat([data, d]);
       try {
-        if (parseResponses(data).responses.length >= expect) finish(false);
+        if (!waitClose && parseResponses(data).responses.length >= expect) finish(false);
       } catch {
         /* garbage so far; wait for more or the close */
       }

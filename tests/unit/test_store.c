@@ -1,0 +1,197 @@
+/* test_store.c - the SQLite store: migrations, group commit under concurrency, savepoint
+ * isolation of failing jobs, statement errors, the audit hash chain, backup. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "core/err.h"
+#include "crypto/crypto.h"
+#include "store/audit.h"
+#include "store/identity.h"
+#include "store/store.h"
+
+struct fixture {
+  char dir[64], path[128];
+  struct store *s;
+};
+
+static int setup(void **state) {
+  struct fixture *f = calloc(1, sizeof *f);
+  snprintf(f->dir, sizeof f->dir, "/tmp/opensw-store-XXXXXX");
+  if (!mkdtemp(f->dir)) return -1;
+  snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+  if (crypto_init() < 0 || store_open(f->path, &f->s) < 0) return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  struct fixture *f = *state;
+  char cmd[200];
+  store_free(f->s);
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+  if (system(cmd) != 0) return -1;
+  free(f);
+  return 0;
+}
+
+static void test_migrations_idempotent(void **state) {
+  struct fixture *f = *state;
+  int v = store_schema_version(f->s);
+  assert_true(v >= 2);
+  store_free(f->s);
+  assert_int_equal(store_open(f->path, &f->s), 0);
+  assert_int_equal(store_schema_version(f->s), v);
+}
+
+struct add_party {
+  char nid[40];
+  int fail; /* 1: add then fail, so the savepoint must undo the insert */
+};
+
+static int add_party_job(struct db *db, void *arg) {
+  struct add_party *a = arg;
+  int64_t id;
+  int rc = idn_party_add(db, a->nid, "Test Co", "CN", "importer", &id);
+  if (rc < 0) return rc;
+  return a->fail ? -SW_EINVAL : 0;
+}
+
+static int count_parties(struct store *s) {
+  static const char *const sql = "SELECT COUNT(*) FROM parties";
+  struct db_stmt *st;
+  struct db *db = store_reader(s);
+  assert_non_null(db);
+  assert_int_equal(db_prepare(db, sql, &st), 0);
+  assert_int_equal(db_step(st), 1);
+  int n = (int)db_col_int64(st, 0);
+  db_done(st);
+  return n;
+}
+
+#define WRITERS 16
+#define PER_WRITER 50
+
+struct writer_arg {
+  struct store *s;
+  int index, failures;
+};
+
+static void *writer(void *p) {
+  struct writer_arg *w = p;
+  for (int i = 0; i < PER_WRITER; i++) {
+    struct add_party a = {.fail = (i % 10 == 9)};
+    snprintf(a.nid, sizeof a.nid, "W%02d-%03d", w->index, i);
+    int rc = store_write(w->s, add_party_job, &a);
+    if (a.fail ? rc != -SW_EINVAL : rc != 0) w->failures++;
+  }
+  return NULL;
+}
+
+static void test_group_commit_concurrent(void **state) {
+  struct fixture *f = *state;
+  pthread_t t[WRITERS];
+  struct writer_arg args[WRITERS];
+  for (int i = 0; i < WRITERS; i++) {
+    args[i] = (struct writer_arg){.s = f->s, .index = i};
+    assert_int_equal(pthread_create(&t[i], NULL, writer, &args[i]), 0);
+  }
+  for (int i = 0; i < WRITERS; i++) {
+    pthread_join(t[i], NULL);
+    assert_int_equal(args[i].failures, 0);
+  }
+  /* every 10th job failed after its insert: its savepoint alone was rolled back */
+  assert_int_equal(count_parties(f->s), WRITERS * PER_WRITER * 9 / 10);
+  struct store_stats st;
+  store_get_stats(f->s, &st);
+  assert_int_equal(st.jobs, WRITERS * PER_WRITER);
+  assert_true(st.commits <= st.jobs);
+  assert_int_equal(st.queue_depth, 0);
+}
+
+static void test_unique_violation_maps_to_exists(void **state) {
+  struct fixture *f = *state;
+  struct add_party a = {.nid = "DUP-1"};
+  assert_int_equal(store_write(f->s, add_party_job, &a), 0);
+  assert_int_equal(store_write(f->s, add_party_job, &a), -SW_EEXISTS);
+  assert_int_equal(count_parties(f->s), 1);
+}
+
+static int audit_job(struct db *db, void *arg) {
+  int n = *(int *)arg;
+  for (int i = 0; i < n; i++) {
+    char detail[32];
+    snprintf(detail, sizeof detail, "{\"i\":%d}", i);
+    int rc = audit_append(db, "tester", "127.0.0.1", "test.act", "thing", detail);
+    if (rc < 0) return rc;
+  }
+  return 0;
+}
+
+static void tamper(const char *path, const char *sql) {
+  sqlite3 *h;
+  assert_int_equal(sqlite3_open(path, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_exec(h, sql, NULL, NULL, NULL), SQLITE_OK);
+  sqlite3_close(h);
+}
+
+static void test_audit_chain(void **state) {
+  struct fixture *f = *state;
+  int n = 5;
+  int64_t rows, bad;
+  assert_int_equal(store_write(f->s, audit_job, &n), 0);
+  assert_int_equal(audit_verify(store_reader(f->s), &rows, &bad), 0);
+  assert_int_equal(rows, 5);
+  tamper(f->path, "UPDATE audit SET detail = '{\"i\":99}' WHERE seq = 3");
+  assert_int_equal(audit_verify(store_reader(f->s), &rows, &bad), -SW_ECONFLICT);
+  assert_int_equal(bad, 3);
+}
+
+static void test_audit_detects_deletion(void **state) {
+  struct fixture *f = *state;
+  int n = 4;
+  int64_t rows, bad;
+  assert_int_equal(store_write(f->s, audit_job, &n), 0);
+  tamper(f->path, "DELETE FROM audit WHERE seq = 2");
+  assert_int_equal(audit_verify(store_reader(f->s), &rows, &bad), -SW_ECONFLICT);
+  assert_int_equal(bad, 2);
+}
+
+static void test_backup(void **state) {
+  struct fixture *f = *state;
+  struct add_party a = {.nid = "BACKUP-1"};
+  char dest[160];
+  assert_int_equal(store_write(f->s, add_party_job, &a), 0);
+  snprintf(dest, sizeof dest, "%s/copy.db", f->dir);
+  assert_int_equal(store_backup(f->s, dest), 0);
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  assert_int_equal(sqlite3_open(dest, &h), SQLITE_OK);
+  assert_int_equal(sqlite3_prepare_v2(h, "SELECT national_id FROM parties", -1, &st, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(st, 0), "BACKUP-1");
+  sqlite3_finalize(st);
+  sqlite3_close(h);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_group_commit_concurrent, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unique_violation_maps_to_exists, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_audit_detects_deletion, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
