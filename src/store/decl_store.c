@@ -171,7 +171,7 @@ int decl_register(struct db *db, struct decl_reg *reg) {
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?7) RETURNING id";
   const struct decl *d = reg->d;
   int64_t now = store_now_us(), serial, existing = 0;
-  char hash[72], office[8], counter[48], number[24], detail[600];
+  char hash[72], office[8], counter[48], number[48], detail[600];
   struct db_stmt *st;
   int rc = find_existing(db, reg->declarant_id, d->reference, &existing, hash);
   if (rc < 0) return rc;
