@@ -184,7 +184,7 @@ static int rl_delivered(struct rl *l, int rc) {
 int refload_hs(FILE *f, struct refdata *rd, refload_hs_fn *row, void *ctx, char *err,
                size_t errlen) {
   static const char *const names[] = {"section", "hscode", "description", "parent", "level"};
-  int ix[5];
+  int ix[5] = {-1, -1, -1, -1, -1};
   struct rl l;
   int rc = rl_begin(&l, f, err, errlen, names, ix, 5, 0);
   if (rc) goto out;
@@ -238,7 +238,7 @@ out:
 int refload_sections(FILE *f, struct refdata *rd, refload_section_fn *row, void *ctx, char *err,
                      size_t errlen) {
   static const char *const names[] = {"section", "name"};
-  int ix[2];
+  int ix[2] = {-1, -1};
   struct rl l;
   int rc = rl_begin(&l, f, err, errlen, names, ix, 2, 0);
   if (rc) goto out;
@@ -266,7 +266,7 @@ int refload_countries(FILE *f, struct refdata *rd, refload_country_fn *row, void
                       size_t errlen) {
   static const char *const names[] = {"ISO3166-1-Alpha-2", "ISO3166-1-Alpha-3", "ISO3166-1-numeric",
                                       "official_name_en", "CLDR display name"};
-  int ix[5];
+  int ix[5] = {-1, -1, -1, -1, -1};
   struct rl l;
   int rc = rl_begin(&l, f, err, errlen, names, ix, 5, 1u << 3 | 1u << 4);
   if (rc) goto out;
@@ -311,7 +311,7 @@ int refload_currencies(FILE *f, struct refdata *rd, refload_currency_fn *row, vo
                        size_t errlen) {
   static const char *const names[] = {"AlphabeticCode", "NumericCode", "Currency", "MinorUnit",
                                       "WithdrawalDate"};
-  int ix[5];
+  int ix[5] = {-1, -1, -1, -1, -1};
   struct rl l;
   int rc = rl_begin(&l, f, err, errlen, names, ix, 5, 1u << 4);
   if (rc) goto out;
@@ -356,7 +356,7 @@ int refload_locations(FILE *f, struct refdata *rd, refload_location_fn *row, voi
                       size_t errlen) {
   static const char *const names[] = {"Country", "Location", "Name", "Function",
                                       "NameWoDiacritics"};
-  int ix[5];
+  int ix[5] = {-1, -1, -1, -1, -1};
   struct rl l;
   int rc = rl_begin(&l, f, err, errlen, names, ix, 5, 1u << 4);
   if (rc) goto out;

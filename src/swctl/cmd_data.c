@@ -159,15 +159,15 @@ int cmd_import(struct ctl *c, int argc, char **argv) {
     return 0;
   }
   if (ctl_open(c) < 0) return 1;
-  int all = argc < 2;
+  int all = argc < 2, code;
   for (int i = 1; i < argc; i++) all |= !strcmp(argv[i], "all");
   if (all) {
     for (size_t i = 0; i < N_KINDS; i++)
-      if (ctl_import_kind(c, KINDS[i].kind)) return 1;
+      if ((code = ctl_import_kind(c, KINDS[i].kind))) return code;
     return 0;
   }
   for (int i = 1; i < argc; i++)
-    if (ctl_import_kind(c, argv[i])) return 1;
+    if ((code = ctl_import_kind(c, argv[i]))) return code;
   return 0;
 }
 
