@@ -6,13 +6,11 @@
 
 #include "codec/decl_json.h"
 #include "core/err.h"
-#include "crypto/crypto.h"
 #include "http/app.h"
 #include "http/handlers.h"
 #include "http/notify.h"
-#include "http/ruleset.h"
+#include "http/submit.h"
 #include "store/decl_store.h"
-#include "store/identity.h"
 
 /* The numeric {id} path parameter; answers 404 and returns 0 when it is not one. */
 int64_t req_id_param(struct http_req *r, const char *name) {
@@ -27,25 +25,6 @@ int64_t req_id_param(struct http_req *r, const char *name) {
   return id;
 }
 
-/* The party on whose behalf the declaration is lodged, and where its id sits. */
-static const char *principal_of(const struct decl *d, const char **path) {
-  switch (d->type) {
-  case DECL_IM: *path = "/importer/id"; return d->goods.importer.id;
-  case DECL_EX: *path = "/exporter/id"; return d->goods.exporter.id;
-  case DECL_VA:
-  case DECL_VD: *path = "/carrier/id"; return d->vcall.has_carrier ? d->vcall.carrier.id : NULL;
-  default: *path = ""; return NULL;
-  }
-}
-
-static int has_problem_at(const struct errlist *e, const char *path) {
-  for (size_t i = 0; i < e->n; i++)
-    if (strcmp(e->items[i].path, path) == 0) return 1;
-  return 0;
-}
-
-static int register_job(struct db *db, void *arg) { return decl_register(db, arg); }
-
 /* Answers with the declaration as stored (status 200 or 201), or 500 if it vanished. */
 static void reply_decl(struct http_req *r, unsigned status, int64_t id) {
   json_t *doc = decl_get_json(store_reader(r->app->store), id);
@@ -57,86 +36,46 @@ static void reply_decl(struct http_req *r, unsigned status, int64_t id) {
 }
 
 void h_decl_submit(struct http_req *r) {
-  struct app *app = r->app;
-  struct db *db = store_reader(app->store);
   struct errlist *errs = arena_alloc(&r->arena, sizeof *errs);
   struct decl *d = arena_alloc(&r->arena, sizeof *d);
-  struct route_result *route = arena_alloc(&r->arena, sizeof *route);
-  struct ruleset *rs = NULL;
-  char *content = NULL, hash[CRYPTO_HEX32_LEN];
-  json_t *body = NULL, *canon = NULL;
-  if (!errs || !d || !route || !db) {
-    reply_error(r, 503, "", "unavailable", "out of memory or database unavailable");
+  json_t *body;
+  int64_t id = 0;
+  if (!errs || !d) {
+    reply_error(r, 503, "", "unavailable", "out of memory");
     return;
   }
   if (!(body = req_json(r))) return;
   errlist_init(errs);
-  if (decl_from_json(body, &r->arena, d, errs) == -SW_ENOMEM) {
+  int rc = decl_from_json(body, &r->arena, d, errs);
+  json_decref(body);
+  if (rc == -SW_ENOMEM) {
     reply_error(r, 413, "", "too_large", "the declaration does not fit in request memory");
-    goto out;
+    return;
   }
-  decl_validate(d, app->rd, &app->limits, errs);
-  const char *office_path = (d->type == DECL_VA || d->type == DECL_VD) ? "/port" : "/office";
-  char office[8];
-  if (d->office && !has_problem_at(errs, office_path) && office_code(db, d->office, office) < 0)
-    errlist_add(errs, office_path, "unknown_office",
-                "%s is not a customs office or port of this single window", d->office);
-  const char *ppath, *pnid = principal_of(d, &ppath);
-  struct party_rec principal = {.id = r->caller.party_id};
-  if (pnid && !has_problem_at(errs, ppath) && idn_party_by_nid(db, pnid, &principal) < 0)
-    errlist_add(errs, ppath, "unknown_party",
-                "no enterprise with national id %s is registered here", pnid);
-  if (errlist_any(errs)) {
+  switch (submit_declaration(r->app, &r->caller, r->client_ip, d, &r->arena, errs, &id)) {
+  case SUBMIT_CREATED: {
+    char loc[48];
+    reply_decl(r, 201, id);
+    snprintf(loc, sizeof loc, "/v1/declarations/%lld", (long long)id);
+    reply_header(r, "Location", loc);
+    return;
+  }
+  case SUBMIT_EXISTED: reply_decl(r, 200, id); return;
+  case SUBMIT_INVALID:
     reply_problem(r, 422, "validation", "The declaration has problems",
                   "nothing was stored; correct every listed problem and submit again", errs);
-    goto out;
+    return;
+  case SUBMIT_FORBIDDEN:
+    reply_problem(r, 403, "no_mandate", "Forbidden", errs->items[0].message, errs);
+    return;
+  case SUBMIT_CONFLICT:
+    reply_problem(r, 409, "reference_conflict", "Conflict", errs->items[errs->n - 1].message, errs);
+    return;
+  case SUBMIT_UNAVAILABLE:
+    reply_problem(r, 503, errs->n ? errs->items[errs->n - 1].code : "unavailable",
+                  "Service unavailable", errs->n ? errs->items[errs->n - 1].message : NULL, errs);
+    return;
   }
-  if (principal.id != r->caller.party_id &&
-      idn_mandate_exists(db, r->caller.party_id, principal.id) != 1) {
-    reply_error(r, 403, ppath, "no_mandate",
-                "your enterprise has no mandate to declare for this party");
-    goto out;
-  }
-  if (!(rs = ruleset_acquire(app))) {
-    reply_error(r, 503, "", "rules_unavailable", "routing rules cannot be read");
-    goto out;
-  }
-  if (routing_evaluate(rs->rules, rs->n, d, route) < 0 || route->n == 0) {
-    reply_error(r, 503, "", "no_route",
-                "no routing rule applies to this declaration; the administrator must add one");
-    goto out;
-  }
-  canon = decl_to_json(d);
-  content = canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
-  if (!content) {
-    reply_error(r, 500, "", "encode_failed", "the declaration could not be encoded");
-    goto out;
-  }
-  crypto_sha256_hex(content, strlen(content), hash);
-  struct decl_reg reg = {.d = d, .content = content, .content_hash = hash,
-                         .declarant_id = r->caller.party_id, .principal_id = principal.id,
-                         .actor = r->caller.login, .origin = r->client_ip, .route = route,
-                         .ruleset = rs->version};
-  int rc = store_write(app->store, register_job, &reg);
-  if (rc == -SW_ECONFLICT) {
-    reply_error(r, 409, "/reference", "reference_conflict",
-                "this reference was already used for a declaration with other content");
-  } else if (rc < 0) {
-    reply_error(r, 503, "", "store_failed", "the declaration could not be stored; retry");
-  } else {
-    if (!reg.existed) notify_bump(app->notify);
-    reply_decl(r, reg.existed ? 200 : 201, reg.id);
-    if (!reg.existed) {
-      char loc[48];
-      snprintf(loc, sizeof loc, "/v1/declarations/%lld", (long long)reg.id);
-      reply_header(r, "Location", loc);
-    }
-  }
-out:
-  ruleset_release(app, rs);
-  json_decref(canon);
-  json_decref(body);
-  free(content);
 }
 
 /* Resolves {id} to a declaration the caller may see; answers 404 and returns 0 if not. */
@@ -178,8 +117,8 @@ static int query_time(struct http_req *r, const char *name, int64_t *out) {
 }
 
 void h_decl_list(struct http_req *r) {
-  struct decl_filter f = {.status = req_query(r, "status"), .type = req_query(r, "type"),
-                          .hs = req_query(r, "hs")};
+  struct decl_filter f = {
+      .status = req_query(r, "status"), .type = req_query(r, "type"), .hs = req_query(r, "hs")};
   long limit, after;
   if (req_query_int(r, "limit", 1, 200, 50, &limit) < 0 ||
       req_query_int(r, "after", 0, INT64_MAX / 2, 0, &after) < 0 ||
@@ -193,15 +132,18 @@ void h_decl_list(struct http_req *r) {
     reply_error(r, 400, "?type", "bad_parameter", "type must be IM, EX, VA or VD");
     return;
   }
-  if (f.hs && (strlen(f.hs) < 2 || strlen(f.hs) > 10 || strspn(f.hs, "0123456789") != strlen(f.hs))) {
+  if (f.hs &&
+      (strlen(f.hs) < 2 || strlen(f.hs) > 10 || strspn(f.hs, "0123456789") != strlen(f.hs))) {
     reply_error(r, 400, "?hs", "bad_parameter", "hs must be 2 to 10 digits");
     return;
   }
   f.limit = (int)limit;
   f.after = after;
   json_t *page = decl_list_json(store_reader(r->app->store), &r->caller, &f);
-  if (!page) reply_error(r, 503, "", "store_failed", "cannot read declarations");
-  else reply_json(r, 200, page);
+  if (!page)
+    reply_error(r, 503, "", "store_failed", "cannot read declarations");
+  else
+    reply_json(r, 200, page);
 }
 
 struct respond_job {
@@ -238,23 +180,20 @@ void h_decl_respond(struct http_req *r) {
   if (!(body = req_json(r))) return;
   errlist_init(&errs);
   json_t *msg = json_object_get(body, "message"), *docs = json_object_get(body, "documents");
-  if (!json_is_object(body))
-    errlist_add(&errs, "", "bad_type", "the body must be an object");
+  if (!json_is_object(body)) errlist_add(&errs, "", "bad_type", "the body must be an object");
   if (msg && (!json_is_string(msg) || json_string_length(msg) > 2000))
     errlist_add(&errs, "/message", "bad_type", "message must be text of at most 2000 bytes");
   if (docs && (!json_is_array(docs) || json_array_size(docs) > 20))
     errlist_add(&errs, "/documents", "bad_type", "documents must be an array of at most 20");
   size_t i;
   json_t *doc;
-  if (json_is_array(docs))
-    json_array_foreach(docs, i, doc) {
+  if (json_is_array(docs)) json_array_foreach(docs, i, doc) {
       json_t *t = json_object_get(doc, "type"), *n = json_object_get(doc, "number");
       char path[48];
       snprintf(path, sizeof path, "/documents/%zu", i);
       if (!json_is_object(doc) || !json_is_string(t) || !json_is_string(n) ||
           json_string_length(t) > 35 || json_string_length(n) > 70 || json_object_size(doc) != 2)
-        errlist_add(&errs, path, "bad_document",
-                    "each document is {type (<=35), number (<=70)}");
+        errlist_add(&errs, path, "bad_document", "each document is {type (<=35), number (<=70)}");
     }
   if (!errlist_any(&errs) && !msg && !json_array_size(docs))
     errlist_add(&errs, "/message", "required", "give a message, documents, or both");

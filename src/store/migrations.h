@@ -7,4 +7,8 @@
  * transaction. Returns the resulting version (>0) or a negative error. */
 int migrations_apply(struct db *db);
 
+/* The schema steps (SQL for both backends; "@ID@" is the dialect's key type). */
+extern const char MIGRATION_001[];
+extern const char MIGRATION_002[];
+
 #endif

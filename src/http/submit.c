@@ -1,0 +1,107 @@
+/* submit.c - the submission pipeline shared by every channel. */
+#include "http/submit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "codec/decl_json.h"
+#include "core/err.h"
+#include "crypto/crypto.h"
+#include "http/app.h"
+#include "http/notify.h"
+#include "http/ruleset.h"
+#include "store/decl_store.h"
+#include "store/identity.h"
+
+/* The party on whose behalf the declaration is lodged, and where its id sits. */
+static const char *principal_of(const struct decl *d, const char **path) {
+  switch (d->type) {
+  case DECL_IM: *path = "/importer/id"; return d->goods.importer.id;
+  case DECL_EX: *path = "/exporter/id"; return d->goods.exporter.id;
+  case DECL_VA:
+  case DECL_VD: *path = "/carrier/id"; return d->vcall.has_carrier ? d->vcall.carrier.id : NULL;
+  default: *path = ""; return NULL;
+  }
+}
+
+static int has_problem_at(const struct errlist *e, const char *path) {
+  for (size_t i = 0; i < e->n; i++)
+    if (strcmp(e->items[i].path, path) == 0) return 1;
+  return 0;
+}
+
+static int register_job(struct db *db, void *arg) { return decl_register(db, arg); }
+
+enum submit_outcome submit_declaration(struct app *app, const struct caller *caller,
+                                       const char *origin, struct decl *d, struct arena *a,
+                                       struct errlist *errs, int64_t *id) {
+  struct db *db = store_reader(app->store);
+  struct route_result *route = arena_alloc(a, sizeof *route);
+  struct ruleset *rs = NULL;
+  char *content = NULL, hash[CRYPTO_HEX32_LEN], office[8];
+  json_t *canon = NULL;
+  enum submit_outcome out = SUBMIT_UNAVAILABLE;
+  if (!db || !route) {
+    errlist_add(errs, "", "unavailable", "out of memory or database unavailable");
+    return SUBMIT_UNAVAILABLE;
+  }
+  decl_validate(d, app->rd, &app->limits, errs);
+  const char *office_path = (d->type == DECL_VA || d->type == DECL_VD) ? "/port" : "/office";
+  if (d->office && !has_problem_at(errs, office_path) && office_code(db, d->office, office) < 0)
+    errlist_add(errs, office_path, "unknown_office",
+                "%s is not a customs office or port of this single window", d->office);
+  const char *ppath, *pnid = principal_of(d, &ppath);
+  struct party_rec principal = {.id = caller->party_id};
+  if (pnid && !has_problem_at(errs, ppath) && idn_party_by_nid(db, pnid, &principal) < 0)
+    errlist_add(errs, ppath, "unknown_party",
+                "no enterprise with national id %s is registered here", pnid);
+  if (errlist_any(errs)) return SUBMIT_INVALID;
+  if (principal.id != caller->party_id &&
+      idn_mandate_exists(db, caller->party_id, principal.id) != 1) {
+    errlist_add(errs, ppath, "no_mandate",
+                "your enterprise has no mandate to declare for this party");
+    return SUBMIT_FORBIDDEN;
+  }
+  if (!(rs = ruleset_acquire(app))) {
+    errlist_add(errs, "", "rules_unavailable", "routing rules cannot be read");
+    goto done;
+  }
+  if (routing_evaluate(rs->rules, rs->n, d, route) < 0 || route->n == 0) {
+    errlist_add(errs, "", "no_route",
+                "no routing rule applies to this declaration; the administrator must add one");
+    goto done;
+  }
+  canon = decl_to_json(d);
+  content = canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  if (!content) {
+    errlist_add(errs, "", "encode_failed", "the declaration could not be encoded");
+    goto done;
+  }
+  crypto_sha256_hex(content, strlen(content), hash);
+  struct decl_reg reg = {.d = d,
+                         .content = content,
+                         .content_hash = hash,
+                         .declarant_id = caller->party_id,
+                         .principal_id = principal.id,
+                         .actor = caller->login,
+                         .origin = origin,
+                         .route = route,
+                         .ruleset = rs->version};
+  int rc = store_write(app->store, register_job, &reg);
+  if (rc == -SW_ECONFLICT) {
+    errlist_add(errs, "/reference", "reference_conflict",
+                "this reference was already used for a declaration with other content");
+    out = SUBMIT_CONFLICT;
+  } else if (rc < 0) {
+    errlist_add(errs, "", "store_failed", "the declaration could not be stored; retry");
+  } else {
+    *id = reg.id;
+    out = reg.existed ? SUBMIT_EXISTED : SUBMIT_CREATED;
+    if (!reg.existed) notify_bump(app->notify);
+  }
+done:
+  ruleset_release(app, rs);
+  json_decref(canon);
+  free(content);
+  return out;
+}

@@ -1,0 +1,29 @@
+/* submit.h - the one submission pipeline every channel feeds (JSON API, EDIFACT, ...):
+ * validate -> check office, principal and mandate -> route -> register (idempotent). */
+#ifndef SW_SUBMIT_H
+#define SW_SUBMIT_H
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/caller.h"
+#include "core/decl.h"
+#include "core/errlist.h"
+
+struct app;
+
+enum submit_outcome {
+  SUBMIT_CREATED = 0, /* registered now */
+  SUBMIT_EXISTED,     /* identical resubmission: the existing declaration */
+  SUBMIT_INVALID,     /* errs lists every problem; nothing stored */
+  SUBMIT_FORBIDDEN,   /* no mandate to declare for the principal (errs has one entry) */
+  SUBMIT_CONFLICT,    /* the reference was used for other content */
+  SUBMIT_UNAVAILABLE, /* rules or store failed; errs has one entry; retry later */
+};
+
+/* Runs the pipeline for a decoded declaration d (errs may already hold decoding
+ * problems: they are kept and validation adds the rest). Sets *id on CREATED/EXISTED. */
+enum submit_outcome submit_declaration(struct app *app, const struct caller *caller,
+                                       const char *origin, struct decl *d, struct arena *a,
+                                       struct errlist *errs, int64_t *id);
+
+#endif
