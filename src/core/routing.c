@@ -289,3 +289,22 @@ int routing_rule_check(const struct routing_rule *r, const char *base, const str
     add(errs, base, "reason", "too_long", "reason is longer than 512 characters");
   return errs->n + errs->dropped > before ? -SW_EVALIDATION : 0;
 }
+
+int routing_require_review(struct route_result *r, const struct routing_rule *rule) {
+  struct route_task *t = NULL;
+  for (size_t i = 0; i < r->n; i++)
+    if (strcmp(r->tasks[i].agency, rule->agency) == 0) t = &r->tasks[i];
+  if (!t) {
+    if (r->n >= ROUTE_MAX_AGENCIES) return -SW_ETOOBIG;
+    t = &r->tasks[r->n++];
+    memset(t, 0, sizeof *t);
+    t->agency = rule->agency;
+    t->priority = rule->priority;
+  }
+  t->auto_approve = false;
+  for (size_t k = 0; k < t->n_matched && k < ROUTE_MAX_TASK_RULES; k++)
+    if (t->rules[k] == rule) return 0;
+  if (t->n_matched < ROUTE_MAX_TASK_RULES) t->rules[t->n_matched] = rule;
+  t->n_matched++;
+  return 0;
+}

@@ -90,6 +90,12 @@ int routing_evaluate(const struct routing_rule *rules, size_t n, const struct de
 /* Returns the task of an agency in r, or NULL. */
 const struct route_task *routing_result_task(const struct route_result *r, const char *agency);
 
+/* Makes sure an officer of rule->agency reviews the declaration: the agency's task (added
+ * when the rules gave it none) is no longer automatic and lists rule (which must outlive
+ * r). Used when a cited document can only be checked by hand. -SW_ETOOBIG when a new
+ * task does not fit. */
+int routing_require_review(struct route_result *r, const struct routing_rule *rule);
+
 /* Checks one rule's shape, appending problems under path prefix base ("" or "/rules/3"):
  * id, version, agency syntax, types non-empty and known, no conditions without `always`
  * ("no_conditions"), malformed HS prefixes (2-10 digits), procedures (2 or 4 digits),

@@ -32,3 +32,11 @@ int time_year_us(int64_t us) {
   civil(floor_div(floor_div(us, 1000000), 86400), &y, &m, &d);
   return y;
 }
+
+void time_format_date(int64_t days, char *buf, size_t len) {
+  int y, m, d;
+  civil(days, &y, &m, &d);
+  snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
+}
+
+int64_t time_days_us(int64_t us) { return floor_div(floor_div(us, 1000000), 86400); }

@@ -39,6 +39,20 @@ void h_agency_tasks(struct http_req *r);
 void h_task_decide(struct http_req *r);
 /* h_events.c */
 void h_events(struct http_req *r);
+/* h_permits.c */
+void h_doc_types(struct http_req *r);
+void h_permit_create(struct http_req *r);
+void h_permit_list(struct http_req *r);
+void h_permit_get(struct http_req *r);
+void h_permit_history(struct http_req *r);
+void h_permit_amend(struct http_req *r);
+void h_permit_suspend(struct http_req *r);
+void h_permit_reinstate(struct http_req *r);
+void h_permit_revoke(struct http_req *r);
+void h_permit_close(struct http_req *r);
+void h_req_rules_list(struct http_req *r);
+void h_req_rule_create(struct http_req *r);
+void h_req_rule_replace(struct http_req *r);
 /* h_rules.c */
 void h_rules_list(struct http_req *r);
 void h_rule_get(struct http_req *r);
@@ -47,5 +61,18 @@ void h_rule_create(struct http_req *r);
 void h_rule_replace(struct http_req *r);
 void h_rule_disable(struct http_req *r);
 void h_rule_enable(struct http_req *r);
+
+/* h_public.c */
+void h_public_decl_status(struct http_req *r);
+/* h_users.c */
+void h_users_list(struct http_req *r);
+void h_user_create(struct http_req *r);
+void h_user_disable(struct http_req *r);
+void h_user_enable(struct http_req *r);
+void h_user_tokens(struct http_req *r);
+void h_user_token_issue(struct http_req *r);
+void h_token_revoke(struct http_req *r);
+void h_agencies_list(struct http_req *r);
+void h_parties_list(struct http_req *r);
 
 #endif

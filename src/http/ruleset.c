@@ -4,11 +4,14 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "codec/rule_json.h"
 #include "core/errlist.h"
 #include "http/app.h"
+#include "codec/permit_json.h"
+#include "store/permit_store.h"
 #include "store/rules_store.h"
 
 static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -30,8 +33,8 @@ static struct ruleset *ruleset_load(struct app *app, int64_t version) {
   struct ruleset *rs = calloc(1, sizeof *rs);
   json_t *all = db ? rules_list_json(db) : NULL;
   struct errlist *errs = malloc(sizeof *errs);
+  if (rs) arena_init(&rs->arena, 0);
   if (!rs || !all || !errs) goto fail;
-  arena_init(&rs->arena, 0);
   rs->version = version;
   rs->rules = arena_alloc(&rs->arena, (json_array_size(all) + 1) * sizeof *rs->rules);
   if (!rs->rules) goto fail;
@@ -48,6 +51,28 @@ static struct ruleset *ruleset_load(struct app *app, int64_t version) {
       continue;
     }
     if (r->enabled) rs->n++;
+  }
+  json_decref(all);
+  all = req_rules_json(db);
+  rs->reqs = arena_alloc(&rs->arena, (json_array_size(all) + 1) * sizeof *rs->reqs);
+  if (!rs->reqs) goto fail;
+  json_array_foreach(all, i, body) {
+    struct requirement_rule *q = &rs->reqs[rs->n_reqs];
+    errlist_init(errs);
+    if (requirement_rule_from_json(body, &rs->arena, q, errs) < 0) continue;
+    if (q->enabled) rs->n_reqs++;
+  }
+  json_decref(all);
+  all = doc_types_json(db);
+  rs->doc_types = arena_alloc(&rs->arena, (json_array_size(all) + 1) * sizeof *rs->doc_types);
+  if (!rs->doc_types) goto fail;
+  json_array_foreach(all, i, body) {
+    struct ruleset_doc_type *t = &rs->doc_types[rs->n_doc_types++];
+    t->code = arena_strdup(&rs->arena, json_string_value(json_object_get(body, "code")));
+    t->agency = arena_strdup(&rs->arena, json_string_value(json_object_get(body, "agency")));
+    t->name = arena_strdup(&rs->arena, json_string_value(json_object_get(body, "name")));
+    t->registered = json_is_true(json_object_get(body, "registered"));
+    if (!t->code || !t->agency || !t->name) goto fail;
   }
   json_decref(all);
   free(errs);
@@ -105,4 +130,10 @@ void ruleset_cache_free(struct app *app) {
   int last = rs && --rs->refs == 0;
   pthread_mutex_unlock(&cache_mu);
   if (last) ruleset_free(rs);
+}
+
+const struct ruleset_doc_type *ruleset_doc_type(const struct ruleset *rs, const char *code) {
+  for (size_t i = 0; code && i < rs->n_doc_types; i++)
+    if (strcmp(rs->doc_types[i].code, code) == 0) return &rs->doc_types[i];
+  return NULL;
 }

@@ -1,4 +1,4 @@
-/* ruleset.h - the routing rules in memory, shared by all request threads. Reloaded when
+/* ruleset.h - the routing rules, requirement rules and document types in memory, shared by all request threads. Reloaded when
  * the stored ruleset version changes (checked at most once a second, so rules changed
  * through another node take effect within a second). */
 #ifndef SW_RULESET_H
@@ -7,14 +7,24 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "core/requirement.h"
 #include "core/routing.h"
 
 struct app;
+
+struct ruleset_doc_type {
+  char *code, *agency, *name;
+  int registered;
+};
 
 struct ruleset {
   int64_t version;
   struct routing_rule *rules; /* enabled rules only */
   size_t n;
+  struct requirement_rule *reqs; /* enabled requirement rules (which documents items need) */
+  size_t n_reqs;
+  struct ruleset_doc_type *doc_types; /* every document type */
+  size_t n_doc_types;
   struct arena arena;
   int refs; /* guarded by the cache's lock */
 };
@@ -27,5 +37,7 @@ void ruleset_release(struct app *app, struct ruleset *rs);
 void ruleset_invalidate(struct app *app);
 /* Frees the cached ruleset at shutdown. */
 void ruleset_cache_free(struct app *app);
+/* The document type with this code, or NULL. */
+const struct ruleset_doc_type *ruleset_doc_type(const struct ruleset *rs, const char *code);
 
 #endif

@@ -11,7 +11,9 @@
 #include "http/notify.h"
 #include "http/ruleset.h"
 #include "store/decl_store.h"
+#include "core/requirement.h"
 #include "store/identity.h"
+#include <stdio.h>
 
 /* The party on whose behalf the declaration is lodged, and where its id sits. */
 static const char *principal_of(const struct decl *d, const char **path) {
@@ -31,6 +33,56 @@ static int has_problem_at(const struct errlist *e, const char *path) {
 }
 
 static int register_job(struct db *db, void *arg) { return decl_register(db, arg); }
+
+/* Lists every cited document with its type's agency and whether it is a permit of this
+ * register; an unknown type is a problem at the document's type. */
+static struct decl_doc_ref *classify_documents(const struct ruleset *rs, const struct decl *d,
+                                               struct arena *a, struct errlist *errs,
+                                               size_t *n) {
+  size_t total = 0;
+  for (size_t i = 0; i < d->goods.n_items; i++) total += d->goods.items[i].n_documents;
+  struct decl_doc_ref *docs = total ? arena_alloc(a, total * sizeof *docs) : NULL;
+  if (total && !docs) {
+    errlist_add(errs, "", "too_large", "out of request memory");
+    return NULL;
+  }
+  for (size_t i = 0; i < d->goods.n_items; i++) {
+    const struct decl_item *it = &d->goods.items[i];
+    for (size_t j = 0; j < it->n_documents; j++) {
+      const struct ruleset_doc_type *t = ruleset_doc_type(rs, it->documents[j].type);
+      if (!t) {
+        char path[64];
+        snprintf(path, sizeof path, "/items/%zu/documents/%zu/type", i, j);
+        errlist_add(errs, path, "unknown_document_type",
+                    "'%s' is not a document type of this single window (see "
+                    "/v1/document-types)",
+                    it->documents[j].type ? it->documents[j].type : "");
+        continue;
+      }
+      docs[(*n)++] = (struct decl_doc_ref){.item = i, .doc = j, .agency = t->agency,
+                                           .registered = t->registered};
+    }
+  }
+  return docs;
+}
+
+/* Documents an officer must check by hand send the declaration to that officer's agency. */
+static int review_documents(const struct decl *d, const struct decl_doc_ref *docs, size_t n,
+                            struct route_result *route, struct arena *a) {
+  for (size_t k = 0; k < n; k++) {
+    if (docs[k].registered) continue;
+    const struct decl_document *doc = &d->goods.items[docs[k].item].documents[docs[k].doc];
+    struct routing_rule *rule = arena_alloc(a, sizeof *rule);
+    if (!rule) return -SW_ENOMEM;
+    rule->id = "document-review";
+    rule->version = 1;
+    rule->agency = (char *)docs[k].agency;
+    rule->reason = arena_printf(a, "Check the %s %s cited for item %zu", doc->type, doc->number,
+                                docs[k].item + 1);
+    if (!rule->reason || routing_require_review(route, rule) < 0) return -SW_ENOMEM;
+  }
+  return 0;
+}
 
 enum submit_outcome submit_declaration(struct app *app, const struct caller *caller,
                                        const char *origin, struct decl *d, struct arena *a,
@@ -55,18 +107,26 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   if (pnid && !has_problem_at(errs, ppath) && idn_party_by_nid(db, pnid, &principal) < 0)
     errlist_add(errs, ppath, "unknown_party",
                 "no enterprise with national id %s is registered here", pnid);
-  if (errlist_any(errs)) return SUBMIT_INVALID;
+  if (!(rs = ruleset_acquire(app))) {
+    errlist_add(errs, "", "rules_unavailable", "routing rules cannot be read");
+    return SUBMIT_UNAVAILABLE;
+  }
+  size_t n_docs = 0;
+  struct decl_doc_ref *docs = classify_documents(rs, d, a, errs, &n_docs);
+  requirements_check(rs->reqs, rs->n_reqs, d, errs);
+  if (errlist_any(errs)) {
+    out = SUBMIT_INVALID;
+    goto done;
+  }
   if (principal.id != caller->party_id &&
       idn_mandate_exists(db, caller->party_id, principal.id) != 1) {
     errlist_add(errs, ppath, "no_mandate",
                 "your enterprise has no mandate to declare for this party");
-    return SUBMIT_FORBIDDEN;
-  }
-  if (!(rs = ruleset_acquire(app))) {
-    errlist_add(errs, "", "rules_unavailable", "routing rules cannot be read");
+    out = SUBMIT_FORBIDDEN;
     goto done;
   }
-  if (routing_evaluate(rs->rules, rs->n, d, route) < 0 || route->n == 0) {
+  if (routing_evaluate(rs->rules, rs->n, d, route) < 0 || route->n == 0 ||
+      review_documents(d, docs, n_docs, route, a) < 0) {
     errlist_add(errs, "", "no_route",
                 "no routing rule applies to this declaration; the administrator must add one");
     goto done;
@@ -86,9 +146,15 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
                          .actor = caller->login,
                          .origin = origin,
                          .route = route,
-                         .ruleset = rs->version};
+                         .ruleset = rs->version,
+                         .docs = docs,
+                         .n_docs = n_docs,
+                         .principal_nid = pnid ? pnid : caller->party_nid,
+                         .errs = errs};
   int rc = store_write(app->store, register_job, &reg);
-  if (rc == -SW_ECONFLICT) {
+  if (rc == -SW_EVALIDATION) {
+    out = SUBMIT_INVALID;
+  } else if (rc == -SW_ECONFLICT) {
     errlist_add(errs, "/reference", "reference_conflict",
                 "this reference was already used for a declaration with other content");
     out = SUBMIT_CONFLICT;

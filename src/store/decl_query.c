@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/timefmt.h"
 #include "store/decl_store.h"
+#include "store/permit_store.h"
 
 static json_t *time_json(int64_t us) {
   char buf[40];
@@ -105,6 +106,15 @@ json_t *decl_get_json(struct db *db, int64_t decl_id) {
       json_array_append_new(tasks, t);
     }
     db_done(st);
+  }
+  /* each agency's task shows the documents it is concerned with: permits it issued,
+     verified online, and documents it must check by hand */
+  size_t i;
+  json_t *t;
+  json_array_foreach(tasks, i, t) {
+    json_t *docs = decl_documents_json(db, decl_id, json_string_value(json_object_get(t, "agency")));
+    if (json_array_size(docs)) json_object_set_new(t, "documents", docs);
+    else json_decref(docs);
   }
   json_object_set_new(d, "tasks", tasks);
   json_object_set_new(d, "pending", pending);

@@ -8,7 +8,11 @@
 
 #include "core/err.h"
 #include "core/timefmt.h"
+#include "core/arena.h"
+#include "core/errlist.h"
+#include "core/permit.h"
 #include "store/audit.h"
+#include "store/permit_store.h"
 #include "store/store.h"
 
 #define TRY(x)                                                                             \
@@ -128,6 +132,7 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
   char clearance[40] = "", detail[96];
   if (s == DS_CLEARED) snprintf(clearance, sizeof clearance, "PC%s", number);
   TRY(set_status(db, decl_id, s, now, clearance[0] ? clearance : NULL));
+  TRY(drawings_settle(db, decl_id, s == DS_REFUSED ? DRAW_RELEASED : DRAW_DEDUCTED));
   if (s == DS_REFUSED) {
     TRY(db_prepare(db, close_open, &st));
     db_bind_int64(st, 1, decl_id);
@@ -157,6 +162,59 @@ static int find_existing(struct db *db, int64_t declarant, const char *reference
   }
   db_done(st);
   return rc;
+}
+
+/* Verifies every cited document online and reserves what the items draw (pre_deducted);
+ * documents that only an officer can check are recorded for manual review. */
+static int verify_documents(struct db *db, struct decl_reg *reg, int64_t today) {
+  const struct decl *d = reg->d;
+  int64_t drawn[64];
+  size_t n_drawn = 0, before = reg->errs->n + reg->errs->dropped;
+  struct arena a;
+  struct permit *p = malloc(sizeof *p);
+  int rc = 0;
+  if (!p) return -SW_ENOMEM;
+  arena_init(&a, 0);
+  for (size_t k = 0; k < reg->n_docs && rc >= 0; k++) {
+    const struct decl_doc_ref *ref = &reg->docs[k];
+    const struct decl_item *it = &d->goods.items[ref->item];
+    const struct decl_document *doc = &it->documents[ref->doc];
+    char path[64], detail[256];
+    snprintf(path, sizeof path, "/items/%zu/documents/%zu", ref->item, ref->doc);
+    if (!ref->registered) {
+      rc = decl_document_add(db, reg->id, it->seq, doc->type, doc->number, 0, ref->agency,
+                             "manual_review", "{}");
+      continue;
+    }
+    arena_release(&a);
+    rc = permit_load(db, doc->type, doc->number, &a, p);
+    if (rc == -SW_ENOTFOUND) {
+      errlist_add(reg->errs, path, "permit_not_found", "no %s numbered %s is registered",
+                  doc->type, doc->number);
+      rc = 0;
+      continue;
+    }
+    if (rc < 0) break;
+    bool new_use = true;
+    for (size_t i = 0; i < n_drawn; i++)
+      if (drawn[i] == p->id) new_use = false;
+    struct permit_draw draw;
+    if (permit_check_draw(p, it, reg->principal_nid, today, new_use, path, reg->errs, &draw) < 0)
+      continue;
+    if (new_use && n_drawn < 64) drawn[n_drawn++] = p->id;
+    if ((rc = permit_draw(db, p->id, draw.line, reg->id, it->seq, draw.quantity, draw.value)) < 0)
+      break;
+    snprintf(detail, sizeof detail,
+             "{\"issuer\":\"%s\",\"line\":%zu,\"status\":\"%s\",\"uses\":%lld}",
+             p->issuer, draw.line, permit_status_name(permit_effective_status(p, today)),
+             (long long)p->uses);
+    rc = decl_document_add(db, reg->id, it->seq, doc->type, doc->number, p->id, p->issuer,
+                           "verified", detail);
+  }
+  arena_release(&a);
+  free(p);
+  if (rc < 0) return rc;
+  return reg->errs->n + reg->errs->dropped == before ? 0 : -SW_EVALIDATION;
 }
 
 int decl_register(struct db *db, struct decl_reg *reg) {
@@ -215,6 +273,7 @@ int decl_register(struct db *db, struct decl_reg *reg) {
     db_bind_text(st, 4, it->origin);
     TRY(step_done(st));
   }
+  if (reg->n_docs && (rc = verify_documents(db, reg, time_days_us(now))) < 0) goto out;
   snprintf(detail, sizeof detail, "{\"number\":\"%s\",\"ruleset\":%" PRId64 "}", number,
            reg->ruleset);
   TRY(event_add(db, reg->id, now, "registered", DS_REGISTERED, NULL, 0, reg->actor, 0, detail));
@@ -373,6 +432,7 @@ int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const c
   db_bind_int64(st, 2, now);
   TRY(step_done(st));
   TRY(set_status(db, decl_id, DS_CANCELLED, now, NULL));
+  TRY(drawings_settle(db, decl_id, DRAW_RELEASED));
   json_t *det = json_pack("{s:s?}", "reason", reason);
   char *text = json_dumps(det, JSON_COMPACT);
   json_decref(det);

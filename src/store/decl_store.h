@@ -12,8 +12,19 @@
 #include "core/routing.h"
 #include "store/db.h"
 
+/* A document cited by an item, as the submission pipeline classified it. */
+struct decl_doc_ref {
+  size_t item, doc;   /* indexes into d->goods.items and its documents */
+  const char *agency; /* responsible agency */
+  int registered;     /* 1: a permit of this register, verified and drawn on */
+};
+
 struct decl_reg {
   /* in */
+  const struct decl_doc_ref *docs; /* every cited document */
+  size_t n_docs;
+  const char *principal_nid; /* the party lodged for: must hold the permits cited */
+  struct errlist *errs;      /* permit verification problems go here */
   const struct decl *d;
   const char *content, *content_hash; /* canonical JSON text of the submission, its hash */
   int64_t declarant_id, principal_id;
@@ -25,9 +36,11 @@ struct decl_reg {
   int existed; /* 1: the same content was registered before (idempotent retry) */
 };
 
-/* Registers a valid, routed declaration: official number, rows, tasks (automatic
- * decisions applied), events, audit. -SW_ECONFLICT when the declarant's reference exists
- * with other content; -SW_ENOTFOUND when the office has no customs office code. */
+/* Registers a valid, routed declaration: official number, rows, cited documents (permits
+ * verified online and drawn on: pre_deducted), tasks (automatic decisions applied),
+ * events, audit. -SW_ECONFLICT when the declarant's reference exists with other content;
+ * -SW_ENOTFOUND when the office has no customs office code; -SW_EVALIDATION when a cited
+ * permit fails a check (reg->errs lists each, on its document's path). */
 int decl_register(struct db *db, struct decl_reg *reg);
 
 struct decl_decision {

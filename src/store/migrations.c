@@ -13,6 +13,7 @@
 static const char *const MIGRATIONS[] = {
     MIGRATION_001,
     MIGRATION_002,
+    MIGRATION_003,
 };
 
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))

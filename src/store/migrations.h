@@ -10,5 +10,6 @@ int migrations_apply(struct db *db);
 /* The schema steps (SQL for both backends; "@ID@" is the dialect's key type). */
 extern const char MIGRATION_001[];
 extern const char MIGRATION_002[];
+extern const char MIGRATION_003[];
 
 #endif

@@ -5,11 +5,13 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "codec/permit_json.h"
 #include "codec/rule_json.h"
 #include "core/arena.h"
 #include "core/errlist.h"
 #include "crypto/crypto.h"
 #include "store/decl_store.h"
+#include "store/permit_store.h"
 #include "store/rules_store.h"
 #include "store/audit.h"
 #include "store/identity.h"
@@ -107,6 +109,85 @@ out:
   return rc;
 }
 
+/* Which documents goods need (requirement rules). */
+static const char *const REQUIREMENTS[] = {
+    "{\"id\":\"meat-quarantine-permit\",\"document_type\":\"quarantine_permit\","
+    "\"types\":[\"IM\"],\"hs_prefixes\":[\"02\"],"
+    "\"reason\":\"Meat imports need an entry permit from quarantine\"}",
+    "{\"id\":\"fuel-automatic-licence\",\"document_type\":\"auto_import_licence\","
+    "\"types\":[\"IM\"],\"hs_prefixes\":[\"2709\",\"2710\"],"
+    "\"reason\":\"Crude oil and fuels are under automatic import licensing\"}",
+    "{\"id\":\"arms-import-licence\",\"document_type\":\"import_licence\","
+    "\"types\":[\"IM\"],\"hs_prefixes\":[\"93\"],"
+    "\"reason\":\"Arms and ammunition need an import licence\"}",
+    "{\"id\":\"dual-use-licence\",\"document_type\":\"dual_use_licence\","
+    "\"types\":[\"IM\",\"EX\"],\"hs_prefixes\":[\"2844\",\"8401\"],"
+    "\"reason\":\"Nuclear materials and reactors are dual-use items\"}",
+};
+
+/* Permits already issued to the demo traders (JSON as issuers send it, plus issuer). */
+static const char *const PERMITS[][2] = {
+    {"COMMERCE",
+     "{\"type\":\"auto_import_licence\",\"number\":\"AIL-2026-000001\","
+     "\"holder\":\"91310000MA1FL0001X\",\"valid_from\":\"2026-01-01\","
+     "\"valid_to\":\"2027-12-31\",\"usage\":\"unlimited\",\"lines\":[{\"hs_prefix\":"
+     "\"2710\",\"description\":\"Diesel fuel\",\"unit\":\"KGM\",\"quantity\":\"500000\"}]}"},
+    {"QUARANTINE",
+     "{\"type\":\"quarantine_permit\",\"number\":\"QP-2026-000001\","
+     "\"holder\":\"91310000MA1FL0001X\",\"valid_from\":\"2026-01-01\","
+     "\"valid_to\":\"2027-12-31\",\"usage\":\"limited\",\"max_uses\":10,"
+     "\"lines\":[{\"hs_prefix\":\"0202\",\"description\":\"Frozen beef\","
+     "\"unit\":\"KGM\",\"quantity\":\"100000\"}]}"},
+};
+
+static int demo_requirement(struct db *db, const char *text, const char *actor) {
+  struct arena a;
+  struct errlist *errs = malloc(sizeof *errs);
+  struct requirement_rule rule;
+  json_t *in = json_loads(text, 0, NULL), *canon = NULL;
+  char *body = NULL;
+  int64_t version;
+  int rc = -SW_EINVAL;
+  arena_init(&a, 0);
+  if (!errs || !in) goto out;
+  errlist_init(errs);
+  if (requirement_rule_from_json(in, &a, &rule, errs) < 0) goto out;
+  if (!(canon = requirement_rule_to_json(&rule))) goto out;
+  json_object_del(canon, "version");
+  json_object_del(canon, "enabled");
+  if (!(body = json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS))) goto out;
+  rc = req_rule_put(db, rule.id, 1, body, 1, actor, "cli", &version);
+out:
+  free(body);
+  json_decref(canon);
+  json_decref(in);
+  free(errs);
+  arena_release(&a);
+  return rc;
+}
+
+static int demo_permit(struct db *db, const char *issuer, const char *text, const char *actor) {
+  struct arena a;
+  struct errlist *errs = malloc(sizeof *errs);
+  struct permit *p = malloc(sizeof *p);
+  struct party_rec holder;
+  json_t *in = json_loads(text, 0, NULL);
+  int rc = -SW_EINVAL;
+  arena_init(&a, 0);
+  if (!errs || !p || !in) goto out;
+  errlist_init(errs);
+  if (permit_from_json(in, &a, p, errs) < 0 || idn_party_by_nid(db, p->holder, &holder) < 0)
+    goto out;
+  p->issuer = (char *)issuer;
+  rc = permit_create(db, p, holder.id, text, actor, "cli");
+out:
+  json_decref(in);
+  free(errs);
+  free(p);
+  arena_release(&a);
+  return rc;
+}
+
 struct demo_user {
   const char *login, *name, *role, *party, *agency;
 };
@@ -171,6 +252,11 @@ static int demo_write(struct db *db, void *arg) {
       return rc;
   for (size_t i = 0; i < sizeof RULES / sizeof RULES[0]; i++)
     if ((rc = ignore_exists(demo_rule(db, RULES[i], j->actor))) < 0) return rc;
+  for (size_t i = 0; i < sizeof REQUIREMENTS / sizeof REQUIREMENTS[0]; i++)
+    if ((rc = ignore_exists(demo_requirement(db, REQUIREMENTS[i], j->actor))) < 0) return rc;
+  for (size_t i = 0; i < sizeof PERMITS / sizeof PERMITS[0]; i++)
+    if ((rc = ignore_exists(demo_permit(db, PERMITS[i][0], PERMITS[i][1], j->actor))) < 0)
+      return rc;
   j->created = 1;
   return audit_append(db, j->actor, "cli", "demo.create", "demo", "{}");
 }
