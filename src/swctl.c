@@ -28,6 +28,7 @@ static const struct command COMMANDS[] = {
     {"party", cmd_party, "party add NATIONAL_ID NAME --country CC --roles R1,R2"},
     {"mandate", cmd_mandate, "mandate add BROKER_ID PRINCIPAL_ID (a broker may declare for)"},
     {"office", cmd_office, "office add CODE LOCODE NAME (customs offices and ports)"},
+    {"permits", cmd_permits, "permits import FILE (JSON lines or CSV, one transaction)"},
     {"audit", cmd_audit, "audit verify: check the audit trail's hash chain"},
     {"backup", cmd_backup, "backup FILE: online consistent copy of the database"},
     {NULL, NULL, NULL},

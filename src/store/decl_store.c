@@ -99,6 +99,17 @@ static int set_status(struct db *db, int64_t decl_id, enum decl_status s, int64_
 
 static int is_vessel_type(const char *type) { return type[0] == 'V'; }
 
+/* Moves the declaration's permit drawings and, when any moved, records it as an event. */
+static int permit_event(struct db *db, int64_t decl_id, int64_t now, enum decl_status s,
+                        const char *actor, int automated, enum drawing_state to) {
+  int n = drawings_settle(db, decl_id, to);
+  if (n <= 0) return n;
+  char detail[96];
+  snprintf(detail, sizeof detail, "{\"drawings\":%d,\"state\":\"%s\"}", n,
+           drawing_state_name(to));
+  return event_add(db, decl_id, now, "permits", s, NULL, 0, actor, automated, detail);
+}
+
 /* Derives the declaration's status from its tasks; on an outcome records it (with a port
  * clearance number for vessel calls) and closes the tasks still open. */
 static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor,
@@ -132,7 +143,8 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
   char clearance[40] = "", detail[96];
   if (s == DS_CLEARED) snprintf(clearance, sizeof clearance, "PC%s", number);
   TRY(set_status(db, decl_id, s, now, clearance[0] ? clearance : NULL));
-  TRY(drawings_settle(db, decl_id, s == DS_REFUSED ? DRAW_RELEASED : DRAW_DEDUCTED));
+  TRY(permit_event(db, decl_id, now, s, actor, automated,
+                   s == DS_REFUSED ? DRAW_RELEASED : DRAW_DEDUCTED));
   if (s == DS_REFUSED) {
     TRY(db_prepare(db, close_open, &st));
     db_bind_int64(st, 1, decl_id);
@@ -432,7 +444,7 @@ int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const c
   db_bind_int64(st, 2, now);
   TRY(step_done(st));
   TRY(set_status(db, decl_id, DS_CANCELLED, now, NULL));
-  TRY(drawings_settle(db, decl_id, DRAW_RELEASED));
+  TRY(permit_event(db, decl_id, now, DS_CANCELLED, by->login, 0, DRAW_RELEASED));
   json_t *det = json_pack("{s:s?}", "reason", reason);
   char *text = json_dumps(det, JSON_COMPACT);
   json_decref(det);

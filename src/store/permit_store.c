@@ -276,7 +276,9 @@ int drawings_settle(struct db *db, int64_t decl_id, enum drawing_state to) {
   db_bind_int64(st, 1, decl_id);
   db_bind_text(st, 2, drawing_state_name(to));
   db_bind_int64(st, 3, store_now_us());
-  if ((rc = step_done(st)) < 0 || to != DRAW_DEDUCTED) return rc;
+  if ((rc = step_done(st)) < 0) return rc;
+  int changed = (int)db_changes(db);
+  if (to != DRAW_DEDUCTED || !changed) return changed;
   /* a permit with nothing left to draw is written off: its use is closed */
   char keys[16][2][80];
   int n = 0;
@@ -301,7 +303,7 @@ int drawings_settle(struct db *db, int64_t decl_id, enum drawing_state to) {
     free(p);
     if (rc < 0) return rc;
   }
-  return 0;
+  return changed;
 }
 
 int decl_document_add(struct db *db, int64_t decl_id, int64_t item_seq, const char *type,

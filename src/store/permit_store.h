@@ -41,7 +41,8 @@ int permit_set_status(struct db *db, int64_t permit_id, enum permit_status s,
 int permit_draw(struct db *db, int64_t permit_id, size_t line, int64_t decl_id,
                 int64_t item_seq, int64_t quantity, int64_t value);
 /* Moves the declaration's pre_deducted drawings to `to` (deducted at release, released at
- * refusal or cancellation); after a deduction, permits with nothing left are written off. */
+ * refusal or cancellation); after a deduction, permits with nothing left are written off.
+ * Returns how many drawings moved, or a negative error. */
 int drawings_settle(struct db *db, int64_t decl_id, enum drawing_state to);
 
 /* Records a document cited by a declaration: its result ("verified" or "manual_review"),

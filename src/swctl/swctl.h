@@ -27,6 +27,7 @@ int cmd_agency(struct ctl *c, int argc, char **argv);
 int cmd_party(struct ctl *c, int argc, char **argv);
 int cmd_mandate(struct ctl *c, int argc, char **argv);
 int cmd_office(struct ctl *c, int argc, char **argv);
+int cmd_permits(struct ctl *c, int argc, char **argv);
 int cmd_audit(struct ctl *c, int argc, char **argv);
 int cmd_backup(struct ctl *c, int argc, char **argv);
 int cmd_migrate(struct ctl *c, int argc, char **argv);

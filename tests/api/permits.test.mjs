@@ -2,7 +2,9 @@
 // submission, drawn down (pre-deducted -> deducted / released) and never overdrawn.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { system, api } from './lib/harness.mjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { system, api, swctlStatus } from './lib/harness.mjs';
 
 let s;
 let seq = 0;
@@ -93,6 +95,10 @@ test('a licence of 1,000 KGM serves three declarations of 300 and refuses the fo
   assert.equal(p.drawings.find((d) => d.declaration === decls[1].id).state, 'deducted');
   assert.equal(p.drawings.find((d) => d.declaration === decls[2].id).state, 'pre_deducted');
 
+  const ev = await api(s.base, 'GET', `/v1/declarations/${decls[1].id}/events`, { token: tk('trader1') });
+  const pe = ev.json.items.find((e) => e.kind === 'permits');
+  assert.ok(pe, ev.text);
+  assert.equal(pe.detail.state, 'deducted');
   // the issuing agency's view is the same ledger; the customs task shows the verification
   const asIssuer = await getPermit('import_licence', 'IL-T-0001', 'commerce1');
   assert.equal(asIssuer.status, 200);
@@ -262,4 +268,30 @@ test('requirement rules are managed by administrators', async () => {
   assert.equal(bad.status, 422);
   const notAdmin = await api(s.base, 'POST', '/v1/requirement-rules', { token: tk('customs1'), body: rule });
   assert.equal(notAdmin.status, 403);
+});
+
+test('swctl permits import: CSV and JSON lines, all or nothing', async () => {
+  const csv = join(s.dir, 'permits.csv');
+  writeFileSync(csv, 'type,number,issuer,holder,valid_from,valid_to,usage,max_uses,hs_prefix,description,unit,quantity,value\n'
+    + `import_licence,CSV-1,COMMERCE,${TRADER1},${YEAR}-01-01,${YEAR}-12-31,limited,3,8517,phones,KGM,1000,\n`
+    + `import_licence,CSV-1,COMMERCE,${TRADER1},${YEAR}-01-01,${YEAR}-12-31,limited,3,8471,computers,NAR,,50000.00\n`
+    + `dual_use_licence,CSV-2,COMMERCE,${TRADER2},${YEAR}-01-01,${YEAR}-12-31,single,,2844,uranium,KGM,10,\n`);
+  const ok = swctlStatus(s.dir, 'permits', 'import', csv);
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /issued 2 permits/);
+  const p = await getPermit('import_licence', 'CSV-1', 'commerce1');
+  assert.equal(p.status, 200);
+  assert.equal(p.json.lines.length, 2);
+  assert.equal(p.json.max_uses, 3);
+
+  const jsonl = join(s.dir, 'permits.jsonl');
+  const good = { issuer: 'QUARANTINE', type: 'quarantine_permit', number: 'J-1', holder: TRADER1,
+    valid_from: `${YEAR}-01-01`, valid_to: `${YEAR}-12-31`, lines: [{ hs_prefix: '0203', unit: 'KGM', quantity: '500' }] };
+  writeFileSync(jsonl, `${JSON.stringify(good)}\n${JSON.stringify({ ...good, number: 'J-2', holder: 'NOBODY' })}\n`);
+  const bad = swctlStatus(s.dir, 'permits', 'import', jsonl);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /line 2: holder NOBODY/);
+  assert.match(bad.stderr, /nothing was issued/);
+  const absent = await getPermit('quarantine_permit', 'J-1', 'quarantine1');
+  assert.equal(absent.status, 404);
 });
