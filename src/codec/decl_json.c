@@ -101,6 +101,8 @@ static const struct fdesc invoice_f[] = {
     STR("currency", struct decl_invoice, currency, 0),
     STR("incoterm", struct decl_invoice, incoterm, 0),
     NUM("total", F_MONEY, struct decl_invoice, total, has_total, 0),
+    NUM("freight", F_MONEY, struct decl_invoice, freight, has_freight, 0),
+    NUM("insurance", F_MONEY, struct decl_invoice, insurance, has_insurance, 0),
 };
 static const struct objdesc invoice_d = {sizeof(struct decl_invoice), invoice_f, NELEMS(invoice_f)};
 

@@ -86,6 +86,10 @@ struct decl_invoice {
   char *incoterm; /* Incoterms 2020 */
   int64_t total;  /* DEC_SCALE_MONEY */
   bool has_total;
+  /* Optional, in the invoice currency: added to the customs value when the Incoterm
+     leaves them out (EXW, FCA, FAS, FOB: both; CFR, CPT: insurance). */
+  int64_t freight, insurance;
+  bool has_freight, has_insurance;
 };
 
 /* IM and EX. */
