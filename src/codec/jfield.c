@@ -8,7 +8,7 @@
 #include "core/errlist.h"
 
 void jf_problem(struct jf *f, const char *rel, const char *code, const char *message) {
-  char path[160];
+  char path[sizeof f->base + 128];
   snprintf(path, sizeof path, "%s%s", f->base, rel);
   errlist_add(f->errs, path, code, "%s", message);
 }

@@ -26,9 +26,12 @@ static const int64_t pow10_tab[] = {
     1000000000000000000LL,
 };
 
+/* Integer digits allowed at a scale, so that the scaled value fits int64. */
+static int int_digits_max(int scale) { return scale <= 3 ? DEC_MAX_INT_DIGITS : 18 - scale; }
+
 int64_t dec_max(int scale) {
   if (scale < 0 || scale > DEC_MAX_SCALE) return 0;
-  return pow10_tab[DEC_MAX_INT_DIGITS + scale] - 1;
+  return pow10_tab[int_digits_max(scale) + scale] - 1;
 }
 
 static int fail(enum dec_error *why, enum dec_error e) {
@@ -55,7 +58,7 @@ int dec_parse(const char *s, size_t len, int scale, unsigned flags, int64_t *out
   for (; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
     if (int_digits == 0 && s[i] == '0') continue;
     /* Overflow is reported as soon as it is certain: the clearer message for a long run. */
-    if (++int_digits > DEC_MAX_INT_DIGITS) return fail(why, DEC_ERR_OVERFLOW);
+    if (++int_digits > int_digits_max(scale)) return fail(why, DEC_ERR_OVERFLOW);
     ip = ip * 10 + (s[i] - '0');
   }
   if (i == start) return fail(why, DEC_ERR_SYNTAX);
@@ -80,7 +83,7 @@ int dec_from_int(int64_t i, int scale, unsigned flags, int64_t *out, enum dec_er
   if (why) *why = DEC_OK;
   if (scale < 0 || scale > DEC_MAX_SCALE) return fail(why, DEC_ERR_SYNTAX);
   if (i < 0 && !(flags & DEC_ALLOW_NEGATIVE)) return fail(why, DEC_ERR_NEGATIVE);
-  int64_t lim = pow10_tab[DEC_MAX_INT_DIGITS] - 1;
+  int64_t lim = pow10_tab[int_digits_max(scale)] - 1;
   if (i > lim || i < -lim) return fail(why, DEC_ERR_OVERFLOW);
   *out = i * pow10_tab[scale];
   return 0;

@@ -9,8 +9,9 @@
 
 #define DEC_SCALE_MONEY 2 /* minor units of money: hundredths */
 #define DEC_SCALE_QTY 3   /* quantities and masses: thousandths (grams for kilograms) */
-#define DEC_MAX_SCALE 3
-#define DEC_MAX_INT_DIGITS 15 /* integer digits allowed; 10^15 * 10^3 still fits int64 */
+#define DEC_MAX_SCALE 6 /* rates: percentages (4) and exchange rates (6) */
+#define DEC_MAX_INT_DIGITS 15 /* integer digits allowed up to scale 3 (10^15 * 10^3 fits
+                                 int64); at larger scales 18 - scale */
 #define DEC_STR_MAX 24        /* buffer size that holds any formatted value and its NUL */
 
 /* Parse flags. */

@@ -4,8 +4,9 @@
 
 #include "core/err.h"
 
-static const char *const DS_NAMES[] = {"received", "registered", "under_review", "released",
-                                       "cleared",  "refused",    "cancelled"};
+static const char *const DS_NAMES[] = {"received", "registered", "under_review",
+                                       "released", "cleared",    "refused",
+                                       "cancelled", "awaiting_payment"};
 static const char *const TS_NAMES[] = {"pending", "approved", "rejected",
                                        "held",    "inspection", "closed"};
 static const char *const DEC_NAMES[] = {"", "approve", "reject", "hold", "inspect"};

@@ -1,7 +1,8 @@
 /* lifecycle.h - the state machines of a declaration and of each agency's task.
  *
  * Declaration: received -> registered -> under_review -> released (goods) | cleared
- *   (vessel calls); or refused (an agency's final rejection), or cancelled (by the
+ *   (vessel calls); goods whose duties are neither paid nor secured by a guarantee wait in
+ *   awaiting_payment between the last approval and the release; or refused (an agency's final rejection), or cancelled (by the
  *   declarant before the outcome). "rejected" is never stored: a submission that fails
  *   validation is answered 422 and nothing is kept.
  * Task: pending -> approved | rejected (final) | held (information requested; the
@@ -21,6 +22,7 @@ enum decl_status {
   DS_CLEARED,
   DS_REFUSED,
   DS_CANCELLED,
+  DS_AWAITING_PAYMENT, /* every agency approved; the bill is neither paid nor secured */
 };
 
 enum task_state {

@@ -55,3 +55,26 @@ int crypto_streq(const char *a, const char *b) {
   if (la != lb) return 0;
   return sodium_memcmp(a, b, la) == 0;
 }
+
+int crypto_hmac_sha256_hex(const char *key_hex, const void *data, size_t len,
+                           char out[CRYPTO_HEX32_LEN]) {
+  unsigned char key[64], mac[crypto_auth_hmacsha256_BYTES];
+  size_t klen = 0;
+  crypto_auth_hmacsha256_state st;
+  if (sodium_hex2bin(key, sizeof key, key_hex, strlen(key_hex), NULL, &klen, NULL) != 0 ||
+      klen < 16)
+    return -SW_EINVAL;
+  crypto_auth_hmacsha256_init(&st, key, klen);
+  crypto_auth_hmacsha256_update(&st, data, len);
+  crypto_auth_hmacsha256_final(&st, mac);
+  sodium_memzero(key, sizeof key);
+  sodium_bin2hex(out, CRYPTO_HEX32_LEN, mac, sizeof mac);
+  return 0;
+}
+
+void crypto_key_new_hex(char out[CRYPTO_HEX32_LEN]) {
+  unsigned char key[32];
+  randombytes_buf(key, sizeof key);
+  sodium_bin2hex(out, CRYPTO_HEX32_LEN, key, sizeof key);
+  sodium_memzero(key, sizeof key);
+}

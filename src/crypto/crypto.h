@@ -25,6 +25,12 @@ struct crypto_sha256 {
 void crypto_sha256_init(struct crypto_sha256 *h);
 void crypto_sha256_update(struct crypto_sha256 *h, const void *data, size_t len);
 void crypto_sha256_final_hex(struct crypto_sha256 *h, char out[CRYPTO_HEX32_LEN]);
+/* HMAC-SHA-256 of data under a key given in hex (as registered for banks), as lower-case
+ * hex into out. -SW_EINVAL when key_hex is not hex of 16 to 64 bytes. */
+int crypto_hmac_sha256_hex(const char *key_hex, const void *data, size_t len,
+                           char out[CRYPTO_HEX32_LEN]);
+/* A fresh random 32-byte key as hex (65 bytes with the NUL). */
+void crypto_key_new_hex(char out[CRYPTO_HEX32_LEN]);
 /* Constant-time comparison of two NUL-terminated strings; 1 when equal. */
 int crypto_streq(const char *a, const char *b);
 

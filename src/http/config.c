@@ -23,6 +23,7 @@ void config_defaults(struct config *c) {
   c->log_requests = 1;
   c->login_max_failures = 5;
   snprintf(c->total_tolerance, sizeof c->total_tolerance, "1.00");
+  snprintf(c->national_currency, sizeof c->national_currency, "CNY");
 }
 
 static int parse_long(const char *v, long lo, long hi, long *out) {
@@ -64,6 +65,7 @@ int config_set(struct config *c, const char *key, const char *value, char *err,
   if (!strcmp(key, "log-requests")) SET_INT(log_requests, 0, 1);
   if (!strcmp(key, "login-max-failures")) SET_INT(login_max_failures, 1, 1000);
   if (!strcmp(key, "total-tolerance")) SET_STR(total_tolerance);
+  if (!strcmp(key, "national-currency")) SET_STR(national_currency);
   snprintf(err, errlen, "unknown setting '%s'", key);
   return -SW_EINVAL;
 too_long:

@@ -183,6 +183,8 @@ void h_decl_respond(struct http_req *r) {
   if (!json_is_object(body)) errlist_add(&errs, "", "bad_type", "the body must be an object");
   if (msg && (!json_is_string(msg) || json_string_length(msg) > 2000))
     errlist_add(&errs, "/message", "bad_type", "message must be text of at most 2000 bytes");
+  else if (msg && strspn(json_string_value(msg), " \t\r\n") == json_string_length(msg))
+    msg = NULL; /* a blank message answers nothing */
   if (docs && (!json_is_array(docs) || json_array_size(docs) > 20))
     errlist_add(&errs, "/documents", "bad_type", "documents must be an array of at most 20");
   size_t i;
@@ -192,7 +194,8 @@ void h_decl_respond(struct http_req *r) {
       char path[48];
       snprintf(path, sizeof path, "/documents/%zu", i);
       if (!json_is_object(doc) || !json_is_string(t) || !json_is_string(n) ||
-          json_string_length(t) > 35 || json_string_length(n) > 70 || json_object_size(doc) != 2)
+          !json_string_length(t) || !json_string_length(n) || json_string_length(t) > 35 ||
+          json_string_length(n) > 70 || json_object_size(doc) != 2)
         errlist_add(&errs, path, "bad_document", "each document is {type (<=35), number (<=70)}");
     }
   if (!errlist_any(&errs) && !msg && !json_array_size(docs))

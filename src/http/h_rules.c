@@ -95,6 +95,12 @@ void h_rule_replace(struct http_req *r) {
   } else {
     if (!json_object_get(body, "id"))
       json_object_set_new(body, "id", json_string(req_param(r, "id")));
+    if (!json_object_get(body, "enabled")) { /* a new version keeps the rule's state */
+      json_t *cur = rules_get_json(store_reader(r->app->store), req_param(r, "id"));
+      json_t *en = json_object_get(cur, "enabled");
+      if (en) json_object_set(body, "enabled", en);
+      json_decref(cur);
+    }
     store_rule(r, body, 0, req_param(r, "id"));
   }
   json_decref(body);

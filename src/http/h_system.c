@@ -1,5 +1,6 @@
 /* h_system.c - health, readiness, metrics, the OpenAPI document and static UI files. */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <microhttpd.h>
 #include <stdio.h>
@@ -72,7 +73,14 @@ void h_static(struct http_req *r) {
     return;
   }
   snprintf(full, sizeof full, "%s/%s", r->app->cfg.web_dir, rel);
-  int fd = open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  /* O_NOFOLLOW guards the last component only: a linked folder inside web/ could still
+   * lead out of it, so the resolved path must lie under the resolved web/. */
+  char root[PATH_MAX], real[PATH_MAX];
+  size_t rootlen = 0;
+  int inside = realpath(r->app->cfg.web_dir, root) && realpath(full, real) &&
+               (rootlen = strlen(root), strncmp(real, root, rootlen) == 0) &&
+               real[rootlen] == '/';
+  int fd = inside ? open(full, O_RDONLY | O_CLOEXEC | O_NOFOLLOW) : -1;
   struct stat st;
   if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
     if (fd >= 0) close(fd);

@@ -53,6 +53,18 @@ void h_permit_close(struct http_req *r);
 void h_req_rules_list(struct http_req *r);
 void h_req_rule_create(struct http_req *r);
 void h_req_rule_replace(struct http_req *r);
+/* h_payments.c */
+void h_tariff_get(struct http_req *r);
+void h_rates_list(struct http_req *r);
+void h_rate_put(struct http_req *r);
+void h_bills_list(struct http_req *r);
+void h_bill_get(struct http_req *r);
+void h_payment_confirm(struct http_req *r);
+void h_agreements_list(struct http_req *r);
+void h_agreement_create(struct http_req *r);
+void h_guarantees_list(struct http_req *r);
+void h_guarantee_create(struct http_req *r);
+void h_revenue(struct http_req *r);
 /* h_rules.c */
 void h_rules_list(struct http_req *r);
 void h_rule_get(struct http_req *r);

@@ -80,12 +80,12 @@ json_t *req_json(struct http_req *r) {
   json_t *doc = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
   if (!doc) {
     char msg[300];
-    const char *code = strstr(e.text, "duplicate") ? "duplicate_key"
-                       : (strstr(e.text, "UTF-8") || strstr(e.text, "utf-8") ||
-                          strstr(e.text, "Unicode"))
+    enum json_error_code jc = json_error_code(&e);
+    const char *code = jc == json_error_duplicate_key ? "duplicate_key"
+                       : (jc == json_error_invalid_utf8 || strstr(e.text, "Unicode"))
                            ? "invalid_utf8"
-                       : strstr(e.text, "end of file expected") ? "trailing_data"
-                                                               : "malformed_json";
+                       : jc == json_error_end_of_input_expected ? "trailing_data"
+                                                                : "malformed_json";
     snprintf(msg, sizeof msg, "%s (line %d, column %d, byte %d)", e.text, e.line, e.column,
              e.position);
     reply_error(r, 400, "", code, msg);

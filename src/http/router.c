@@ -58,6 +58,18 @@ const struct route *router_match(struct http_req *r, const char *method, const c
   return NULL;
 }
 
+void router_allow(struct http_req *r, const char *path, char *out, size_t len) {
+  size_t n = 0;
+  out[0] = 0;
+  for (const struct route *rt = ROUTES; rt->method; rt++) {
+    if (!match(r, rt->pattern, path) || strstr(out, rt->method)) continue;
+    int k = snprintf(out + n, len - n, "%s%s", n ? ", " : "", rt->method);
+    if (k < 0 || (size_t)k >= len - n) break;
+    n += (size_t)k;
+  }
+  r->nparams = 0;
+}
+
 void routes_print(void) {
   static const char *const names[] = {"public", "party", "officer", "supervisor", "admin"};
   for (const struct route *rt = ROUTES; rt->method; rt++) {

@@ -34,6 +34,8 @@ size_t routes_count(void);
  * Returns NULL and sets *method_mismatch when the path exists under another method. */
 const struct route *router_match(struct http_req *r, const char *method, const char *path,
                                  int *method_mismatch);
+/* Writes the methods that path is routed for ("GET, POST") into out, for a 405's Allow. */
+void router_allow(struct http_req *r, const char *path, char *out, size_t len);
 /* Index of a route in ROUTES (for per-route metrics). */
 size_t route_index(const struct route *rt);
 /* Prints the table as JSON lines {method, pattern, access:[...]} to stdout. */

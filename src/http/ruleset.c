@@ -11,6 +11,7 @@
 #include "core/errlist.h"
 #include "http/app.h"
 #include "codec/permit_json.h"
+#include "store/duty_store.h"
 #include "store/permit_store.h"
 #include "store/rules_store.h"
 
@@ -75,6 +76,8 @@ static struct ruleset *ruleset_load(struct app *app, int64_t version) {
     if (!t->code || !t->agency || !t->name) goto fail;
   }
   json_decref(all);
+  all = NULL;
+  if (tariff_load(db, &rs->arena, app->cfg.national_currency, &rs->tariff) < 0) goto fail;
   free(errs);
   return rs;
 fail:

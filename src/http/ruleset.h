@@ -1,4 +1,4 @@
-/* ruleset.h - the routing rules, requirement rules and document types in memory, shared by all request threads. Reloaded when
+/* ruleset.h - the routing rules, requirement rules, document types and tariff in memory, shared by all request threads. Reloaded when
  * the stored ruleset version changes (checked at most once a second, so rules changed
  * through another node take effect within a second). */
 #ifndef SW_RULESET_H
@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/requirement.h"
 #include "core/routing.h"
+#include "core/tariff.h"
 
 struct app;
 
@@ -25,6 +26,7 @@ struct ruleset {
   size_t n_reqs;
   struct ruleset_doc_type *doc_types; /* every document type */
   size_t n_doc_types;
+  struct tariff tariff; /* tariff lines, preferences and exchange rates */
   struct arena arena;
   int refs; /* guarded by the cache's lock */
 };

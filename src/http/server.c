@@ -107,7 +107,8 @@ static struct http_req *req_new(struct server *s, struct MHD_Connection *c, cons
 static void dispatch(struct http_req *r) {
   int mismatch = 0;
   if (r->bad_framing) {
-    reply_error(r, 400, "", "bad_framing", "more than one Content-Length header");
+    reply_error(r, 400, "", "bad_framing",
+                "more than one Content-Length, or Content-Length with Transfer-Encoding");
     return;
   }
   if (r->body_too_big) {
@@ -119,8 +120,12 @@ static void dispatch(struct http_req *r) {
   }
   r->route = router_match(r, r->method, r->path, &mismatch);
   if (!r->route) {
-    if (mismatch)
+    if (mismatch) {
+      char allow[64];
+      router_allow(r, r->path, allow, sizeof allow);
       reply_error(r, 405, "", "method_not_allowed", "this path does not take that method");
+      reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+    }
     else
       reply_error(r, 404, "", "not_found", "no such route");
     return;
@@ -144,15 +149,27 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     atomic_fetch_add(&s->inflight, 1);
     int ncl = 0;
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &ncl);
-    if (ncl > 1) r->bad_framing = 1;
     const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (cl && strtoull(cl, NULL, 10) > s->app->cfg.body_limit) {
-      /* Answer at once: reading megabytes only to refuse them helps nobody. */
+    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                 MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    if (ncl > 1 || (cl && te)) {
+      /* Where this body ends is ambiguous: answer at once and close, so that no byte
+       * after it is ever read as a request (request smuggling). */
+      r->bad_framing = 1;
+      dispatch(r);
+      MHD_add_response_header(r->resp, MHD_HTTP_HEADER_CONNECTION, "close");
+      return MHD_queue_response(c, r->status, r->resp);
+    }
+    if (cl && strtoull(cl, NULL, 10) > (unsigned long long)s->app->cfg.body_limit * 8) {
+      /* Answer at once: reading that much only to refuse it helps nobody. */
       r->body_too_big = 1;
       dispatch(r);
       return MHD_queue_response(c, r->status, r->resp);
     }
+    /* Up to 8x the limit the body is read and dropped before the 413 (the upload branch
+     * below): answering early and closing with unread data makes the kernel reset the
+     * connection, and a client that is still sending never sees the answer. */
     return MHD_YES;
   }
   if (*upload_data_size) {
@@ -288,7 +305,10 @@ int server_port(const struct server *s) { return s->port; }
 
 void server_stop(struct server *s, int grace_ms) {
   if (!s) return;
-  MHD_quiesce_daemon(s->d);
+  /* Quiescing hands the listening socket back to us: close it, or new clients wait in
+   * the backlog through the whole grace period and are reset at exit. */
+  MHD_socket lfd = MHD_quiesce_daemon(s->d);
+  if (lfd != MHD_INVALID_SOCKET) close(lfd);
   /* app->ready is 0 now: parked long polls answer at their next call */
   for (int waited = 0; atomic_load(&s->inflight) > 0 && waited < grace_ms; waited += 10) {
     resume_all(s);

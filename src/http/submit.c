@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec/assess_json.h"
 #include "codec/decl_json.h"
 #include "core/err.h"
 #include "crypto/crypto.h"
@@ -12,6 +13,7 @@
 #include "http/ruleset.h"
 #include "store/decl_store.h"
 #include "core/requirement.h"
+#include "core/timefmt.h"
 #include "store/identity.h"
 #include <stdio.h>
 
@@ -23,6 +25,17 @@ static const char *principal_of(const struct decl *d, const char **path) {
   case DECL_VA:
   case DECL_VD: *path = "/carrier/id"; return d->vcall.has_carrier ? d->vcall.carrier.id : NULL;
   default: *path = ""; return NULL;
+  }
+}
+
+/* The principal must hold the role the declaration needs: importer, exporter, carrier. */
+static int party_may_lodge(const struct party_rec *p, enum decl_type t) {
+  unsigned roles = 0;
+  if (party_roles_parse(p->roles, &roles) < 0) return 0;
+  switch (t) {
+  case DECL_IM: return !!(roles & PARTY_IMPORTER);
+  case DECL_EX: return !!(roles & PARTY_EXPORTER);
+  default: return !!(roles & PARTY_CARRIER);
   }
 }
 
@@ -91,7 +104,8 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   struct route_result *route = arena_alloc(a, sizeof *route);
   struct ruleset *rs = NULL;
   char *content = NULL, hash[CRYPTO_HEX32_LEN], office[8];
-  json_t *canon = NULL;
+  json_t *canon = NULL, *as_doc = NULL;
+  char *as_text = NULL;
   enum submit_outcome out = SUBMIT_UNAVAILABLE;
   if (!db || !route) {
     errlist_add(errs, "", "unavailable", "out of memory or database unavailable");
@@ -107,6 +121,10 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   if (pnid && !has_problem_at(errs, ppath) && idn_party_by_nid(db, pnid, &principal) < 0)
     errlist_add(errs, ppath, "unknown_party",
                 "no enterprise with national id %s is registered here", pnid);
+  else if (pnid && !has_problem_at(errs, ppath) && !party_may_lodge(&principal, d->type))
+    errlist_add(errs, ppath, "party_role",
+                "%s is not registered as the %s this declaration needs", pnid,
+                d->type == DECL_IM ? "importer" : d->type == DECL_EX ? "exporter" : "carrier");
   if (!(rs = ruleset_acquire(app))) {
     errlist_add(errs, "", "rules_unavailable", "routing rules cannot be read");
     return SUBMIT_UNAVAILABLE;
@@ -114,6 +132,12 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   size_t n_docs = 0;
   struct decl_doc_ref *docs = classify_documents(rs, d, a, errs, &n_docs);
   requirements_check(rs->reqs, rs->n_reqs, d, errs);
+  struct assessment *as = NULL;
+  /* duties only for a declaration that is otherwise sound: no echo of its other problems */
+  if (!errlist_any(errs) && (d->type == DECL_IM || d->type == DECL_EX) &&
+      (as = arena_alloc(a, sizeof *as)) &&
+      assess_declaration(d, &rs->tariff, time_days_us(store_now_us()), a, as, errs) == -SW_ENOMEM)
+    errlist_add(errs, "", "too_large", "out of request memory");
   if (errlist_any(errs)) {
     out = SUBMIT_INVALID;
     goto done;
@@ -138,6 +162,10 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
     goto done;
   }
   crypto_sha256_hex(content, strlen(content), hash);
+  if (as) {
+    as_doc = assessment_to_json(as);
+    as_text = as_doc ? json_dumps(as_doc, JSON_COMPACT) : NULL;
+  }
   struct decl_reg reg = {.d = d,
                          .content = content,
                          .content_hash = hash,
@@ -150,7 +178,9 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
                          .docs = docs,
                          .n_docs = n_docs,
                          .principal_nid = pnid ? pnid : caller->party_nid,
-                         .errs = errs};
+                         .errs = errs,
+                         .assessment = as,
+                         .assessment_json = as_text};
   int rc = store_write(app->store, register_job, &reg);
   if (rc == -SW_EVALIDATION) {
     out = SUBMIT_INVALID;
@@ -167,6 +197,8 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   }
 done:
   ruleset_release(app, rs);
+  json_decref(as_doc);
+  free(as_text);
   json_decref(canon);
   free(content);
   return out;

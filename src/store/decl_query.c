@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/timefmt.h"
 #include "store/decl_store.h"
+#include "store/duty_store.h"
 #include "store/permit_store.h"
 
 static json_t *time_json(int64_t us) {
@@ -118,6 +119,10 @@ json_t *decl_get_json(struct db *db, int64_t decl_id) {
   }
   json_object_set_new(d, "tasks", tasks);
   json_object_set_new(d, "pending", pending);
+  json_t *as = assessment_json(db, decl_id);
+  if (as) json_object_set_new(d, "assessment", as);
+  json_t *bill = bill_of_decl_json(db, decl_id);
+  if (bill) json_object_set_new(d, "bill", bill);
   return d;
 }
 

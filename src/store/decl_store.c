@@ -12,6 +12,7 @@
 #include "core/errlist.h"
 #include "core/permit.h"
 #include "store/audit.h"
+#include "store/duty_store.h"
 #include "store/permit_store.h"
 #include "store/store.h"
 
@@ -121,7 +122,7 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
       " ('pending', 'held', 'inspection')";
   enum task_state states[64];
   size_t n = 0;
-  char type[4] = "", number[32] = "";
+  char type[4] = "", number[32] = "", status[24] = "";
   struct db_stmt *st;
   int rc;
   TRY(db_prepare(db, q_decl, &st));
@@ -129,6 +130,7 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
   if ((rc = db_step(st)) == 1) {
     snprintf(type, sizeof type, "%s", db_col_text(st, 0));
     snprintf(number, sizeof number, "%s", db_col_text(st, 1));
+    snprintf(status, sizeof status, "%s", db_col_text(st, 2));
   }
   db_done(st);
   if (rc < 0) goto out;
@@ -138,6 +140,20 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
   db_done(st);
   if (rc < 0) goto out;
   enum decl_status s = decl_outcome(states, n, is_vessel_type(type));
+  if (s == DS_RELEASED) {
+    /* the release gate: duties paid, or secured by a guarantee */
+    int gate = payment_gate(db, decl_id, now);
+    if (gate < 0) return gate;
+    if (gate == 2) TRY(event_add(db, decl_id, now, "payment", DS_UNDER_REVIEW, NULL, 0, actor,
+                                 1, "{\"bill\":\"secured\"}"));
+    if (gate == 0) {
+      *out = DS_AWAITING_PAYMENT;
+      if (!strcmp(status, "awaiting_payment")) return 0;
+      TRY(set_status(db, decl_id, DS_AWAITING_PAYMENT, now, NULL));
+      return event_add(db, decl_id, now, "status", DS_AWAITING_PAYMENT, NULL, 0, actor,
+                       automated, "{}");
+    }
+  }
   *out = s;
   if (!decl_status_final(s)) return 0;
   char clearance[40] = "", detail[96];
@@ -286,6 +302,9 @@ int decl_register(struct db *db, struct decl_reg *reg) {
     TRY(step_done(st));
   }
   if (reg->n_docs && (rc = verify_documents(db, reg, time_days_us(now))) < 0) goto out;
+  if (reg->assessment)
+    TRY(assessment_store(db, reg->id, reg->principal_id, number, reg->assessment,
+                         reg->assessment_json ? reg->assessment_json : "{}", now));
   snprintf(detail, sizeof detail, "{\"number\":\"%s\",\"ruleset\":%" PRId64 "}", number,
            reg->ruleset);
   TRY(event_add(db, reg->id, now, "registered", DS_REGISTERED, NULL, 0, reg->actor, 0, detail));
@@ -445,6 +464,7 @@ int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const c
   TRY(step_done(st));
   TRY(set_status(db, decl_id, DS_CANCELLED, now, NULL));
   TRY(permit_event(db, decl_id, now, DS_CANCELLED, by->login, 0, DRAW_RELEASED));
+  TRY(bill_cancel(db, decl_id, now));
   json_t *det = json_pack("{s:s?}", "reason", reason);
   char *text = json_dumps(det, JSON_COMPACT);
   json_decref(det);
@@ -455,4 +475,17 @@ int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const c
   TRY(audit_append(db, by->login, origin, "declaration.cancel", number, "{}"));
 out:
   return rc;
+}
+
+int decl_settle(struct db *db, int64_t decl_id, const char *actor) {
+  enum decl_status s;
+  return settle(db, decl_id, store_now_us(), actor, 0, &s);
+}
+
+int decl_event(struct db *db, int64_t decl_id, const char *kind, const char *actor,
+               const char *detail) {
+  enum decl_status s;
+  char number[32];
+  int rc = decl_status_of(db, decl_id, &s, number);
+  return rc < 0 ? rc : event_add(db, decl_id, store_now_us(), kind, s, NULL, 0, actor, 0, detail);
 }

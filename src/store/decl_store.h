@@ -6,6 +6,7 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "core/assess.h"
 #include "core/caller.h"
 #include "core/decl.h"
 #include "core/lifecycle.h"
@@ -25,6 +26,8 @@ struct decl_reg {
   size_t n_docs;
   const char *principal_nid; /* the party lodged for: must hold the permits cited */
   struct errlist *errs;      /* permit verification problems go here */
+  const struct assessment *assessment; /* duties and taxes (goods), NULL for vessel calls */
+  const char *assessment_json;         /* its JSON, stored with the declaration */
   const struct decl *d;
   const char *content, *content_hash; /* canonical JSON text of the submission, its hash */
   int64_t declarant_id, principal_id;
@@ -64,6 +67,13 @@ int decl_respond(struct db *db, int64_t decl_id, const struct caller *by, const 
  * when it is already final. */
 int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const char *origin,
                 const char *reason);
+
+/* Re-derives the declaration's status after a change outside its tasks (a payment):
+ * a declaration awaiting payment whose bill is now paid is released. */
+int decl_settle(struct db *db, int64_t decl_id, const char *actor);
+/* Appends an event to a declaration's timeline with its current status. */
+int decl_event(struct db *db, int64_t decl_id, const char *kind, const char *actor,
+               const char *detail);
 
 /* 1 when the caller may see the declaration: its declarant or principal party, an agency
  * it was routed to, or an administrator. 0 otherwise (answer 404), negative on error. */

@@ -14,6 +14,7 @@ static const char *const MIGRATIONS[] = {
     MIGRATION_001,
     MIGRATION_002,
     MIGRATION_003,
+    MIGRATION_004,
 };
 
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))

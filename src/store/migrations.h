@@ -11,5 +11,6 @@ int migrations_apply(struct db *db);
 extern const char MIGRATION_001[];
 extern const char MIGRATION_002[];
 extern const char MIGRATION_003[];
+extern const char MIGRATION_004[];
 
 #endif

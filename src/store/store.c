@@ -58,6 +58,7 @@ static int batch_bucket(size_t n) {
 
 static void run_batch(struct store *s, struct write_job *jobs) {
   size_t n = 0;
+  char why[160] = "";
   int rc = db_exec(s->writer, "BEGIN IMMEDIATE");
   for (struct write_job *j = jobs; j; j = j->next) {
     n++;
@@ -70,10 +71,27 @@ static void run_batch(struct store *s, struct write_job *jobs) {
       continue;
     }
     j->rc = j->fn(s->writer, j->arg);
-    if (j->rc < 0) db_exec(s->writer, "ROLLBACK TO job");
-    db_exec(s->writer, "RELEASE job");
+    /* On a full disk or an I/O error SQLite may roll back the whole transaction inside a
+     * job: the savepoint is then gone, the earlier jobs' changes with it, and a further
+     * SAVEPOINT would start (and RELEASE commit) a transaction of its own. So once the
+     * savepoint cannot be rolled back to or released, the batch has failed as a whole:
+     * no further job runs and every job of it is answered with the error. */
+    if (j->rc < 0) snprintf(why, sizeof why, "%s", db_errmsg(s->writer));
+    if ((j->rc < 0 && db_exec(s->writer, "ROLLBACK TO job") < 0) ||
+        db_exec(s->writer, "RELEASE job") < 0) {
+      if (j->rc >= 0) snprintf(why, sizeof why, "%s", db_errmsg(s->writer));
+      rc = j->rc < 0 ? j->rc : -SW_EDB;
+      fprintf(stderr,
+              "{\"level\":\"error\",\"msg\":\"write transaction lost, batch failed\","
+              "\"at_job\":%zu,\"error\":\"%s\"}\n",
+              n, why);
+    }
   }
-  if (rc == 0 && (rc = db_exec(s->writer, "COMMIT")) < 0) {
+  if (rc < 0) {
+    db_exec(s->writer, "ROLLBACK"); /* fails harmlessly when SQLite rolled back already */
+    for (struct write_job *j = jobs; j; j = j->next)
+      if (j->rc >= 0) j->rc = rc;
+  } else if ((rc = db_exec(s->writer, "COMMIT")) < 0) {
     fprintf(stderr, "{\"level\":\"error\",\"msg\":\"commit failed\",\"error\":\"%s\"}\n",
             db_errmsg(s->writer));
     db_exec(s->writer, "ROLLBACK");

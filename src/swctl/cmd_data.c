@@ -45,23 +45,10 @@ struct import_job {
   const char *dir;
   FILE *f;
   char path[1100];
-  long size, rows;
-  int tty, last_pct;
+  long rows;
+  struct ctl_progress bar;
   char err[256];
 };
-
-static void progress(struct import_job *j) {
-  if (!j->tty || j->size <= 0) return;
-  long pos = ftell(j->f);
-  int pct = (int)(pos * 100 / j->size);
-  if (pct == j->last_pct) return;
-  j->last_pct = pct;
-  char bar[31];
-  int fill = pct * 30 / 100;
-  for (int i = 0; i < 30; i++) bar[i] = i < fill ? '#' : '.';
-  bar[30] = 0;
-  fprintf(stderr, "\r  %-10s [%s] %3d%% %ld rows", j->kind, bar, pct, j->rows);
-}
 
 #define ROW_FN(name, type, put)                                                            \
   static int name(void *ctx, long line, const type *e) {                                   \
@@ -69,7 +56,7 @@ static void progress(struct import_job *j) {
     struct db *db = ((void **)ctx)[1];                                                     \
     (void)line;                                                                            \
     j->rows++;                                                                             \
-    if ((j->rows & 255) == 0) progress(j);                                                 \
+    if ((j->rows & 255) == 0) ctl_progress_show(&j->bar, j->rows);                                                 \
     return put(db, e);                                                                     \
   }
 ROW_FN(row_hs, struct hs_entry, refstore_put_hs)
@@ -101,9 +88,7 @@ static int import_write(struct db *db, void *arg) {
       snprintf(j->err, sizeof j->err, "cannot open file");
       return -SW_EIO;
     }
-    struct stat st;
-    j->size = fstat(fileno(j->f), &st) == 0 ? (long)st.st_size : 0;
-    j->last_pct = -1;
+    ctl_progress_init(&j->bar, j->kind, j->f);
     rc = import_file(db, j);
     fclose(j->f);
     j->f = NULL;
@@ -128,7 +113,7 @@ static const struct {
 #define N_KINDS (sizeof KINDS / sizeof KINDS[0])
 
 int ctl_import_kind(struct ctl *c, const char *kind) {
-  struct import_job j = {.kind = kind, .tty = isatty(2), .dir = c->ref_dir};
+  struct import_job j = {.kind = kind, .dir = c->ref_dir};
   for (size_t i = 0; i < N_KINDS; i++)
     if (!strcmp(KINDS[i].kind, kind)) j.files = KINDS[i].files;
   if (!j.files) {
@@ -137,7 +122,7 @@ int ctl_import_kind(struct ctl *c, const char *kind) {
     return 2;
   }
   int rc = store_write(c->store, import_write, &j);
-  if (j.tty) fprintf(stderr, "\r\033[K");
+  ctl_progress_end(&j.bar);
   if (rc < 0) {
     fprintf(stderr, "swctl import: %s: %s; nothing of %s was loaded\n", j.path,
             j.err[0] ? j.err : sw_strerror(rc), kind);

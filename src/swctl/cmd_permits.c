@@ -19,22 +19,12 @@
 
 struct pimport {
   FILE *f;
-  int csv, tty, last_pct;
-  long size, permits, line;
+  int csv;
+  long permits, line;
+  struct ctl_progress bar;
   const char *actor;
   char err[512];
 };
-
-static void progress(struct pimport *j) {
-  if (!j->tty || j->size <= 0) return;
-  int pct = (int)(ftell(j->f) * 100 / j->size);
-  if (pct == j->last_pct) return;
-  j->last_pct = pct;
-  char bar[31];
-  for (int i = 0; i < 30; i++) bar[i] = i < pct * 30 / 100 ? '#' : '.';
-  bar[30] = 0;
-  fprintf(stderr, "\r  permits [%s] %3d%% %ld", bar, pct, j->permits);
-}
 
 /* Checks one decoded permit against the register and creates it. */
 static int issue_one(struct db *db, struct pimport *j, json_t *doc) {
@@ -106,7 +96,7 @@ static int import_jsonl(struct db *db, struct pimport *j) {
     }
     rc = issue_one(db, j, doc);
     json_decref(doc);
-    progress(j);
+    ctl_progress_show(&j->bar, j->permits);
   }
   free(buf);
   return rc;
@@ -142,7 +132,7 @@ static int import_csv(struct db *db, struct pimport *j) {
       if ((rc = issue_one(db, j, cur)) < 0) goto out;
       json_decref(cur);
       cur = NULL;
-      progress(j);
+      ctl_progress_show(&j->bar, j->permits);
     }
     j->line = csv_line(&r);
     if (!cur) {
@@ -182,22 +172,21 @@ int cmd_permits(struct ctl *c, int argc, char **argv) {
          "broken file is refused with its line and reason and nothing is issued.");
     return ctl_wants_help(argc, argv) ? 0 : 2;
   }
-  struct pimport j = {.tty = isatty(2), .last_pct = -1, .actor = c->actor};
+  struct pimport j = {.actor = c->actor};
   size_t n = strlen(argv[2]);
   j.csv = n > 4 && strcmp(argv[2] + n - 4, ".csv") == 0;
   if (!(j.f = fopen(argv[2], "rb"))) {
     fprintf(stderr, "swctl permits import: cannot open %s\n", argv[2]);
     return 1;
   }
-  struct stat st;
-  j.size = fstat(fileno(j.f), &st) == 0 ? (long)st.st_size : 0;
+  ctl_progress_init(&j.bar, "permits", j.f);
   if (ctl_open(c) < 0) {
     fclose(j.f);
     return 1;
   }
   int rc = store_write(c->store, import_write, &j);
   fclose(j.f);
-  if (j.tty) fprintf(stderr, "\r\033[K");
+  ctl_progress_end(&j.bar);
   if (rc < 0) {
     fprintf(stderr, "swctl permits import: %s; nothing was issued\n",
             j.err[0] ? j.err : sw_strerror(rc));

@@ -6,11 +6,13 @@
 
 #include "core/err.h"
 #include "codec/permit_json.h"
+#include "core/decl.h"
 #include "codec/rule_json.h"
 #include "core/arena.h"
 #include "core/errlist.h"
 #include "crypto/crypto.h"
 #include "store/decl_store.h"
+#include "store/duty_store.h"
 #include "store/permit_store.h"
 #include "store/rules_store.h"
 #include "store/audit.h"
@@ -257,6 +259,16 @@ static int demo_write(struct db *db, void *arg) {
   for (size_t i = 0; i < sizeof PERMITS / sizeof PERMITS[0]; i++)
     if ((rc = ignore_exists(demo_permit(db, PERMITS[i][0], PERMITS[i][1], j->actor))) < 0)
       return rc;
+  struct party_rec bank;
+  struct guarantee_in g = {.number = "G-DEMO-0001", .kind = "bank",
+                           .issuer = "Bund Commercial Bank", .currency = "CNY",
+                           .party_id = principal.id, .amount = (int64_t)10000000000 * 100};
+  if ((rc = idn_party_by_nid(db, "91310000MA1B00055B", &bank)) < 0 ||
+      (rc = decl_date_parse("2026-01-01", &g.valid_from)) < 0 ||
+      (rc = decl_date_parse("2030-12-31", &g.valid_to)) < 0 ||
+      (rc = guarantee_add(db, &g, j->actor, "cli")) < 0 ||
+      (rc = agreement_add(db, principal.id, bank.id, "6222-0200-0001-0001", j->actor, "cli")) < 0)
+    return rc;
   j->created = 1;
   return audit_append(db, j->actor, "cli", "demo.create", "demo", "{}");
 }
@@ -278,6 +290,24 @@ int cmd_demo(struct ctl *c, int argc, char **argv) {
   if (rc < 0) {
     fprintf(stderr, "swctl demo: %s\n", sw_strerror(rc));
     return 1;
+  }
+  if (j.created) {
+    static const char *const rates[][2] = {
+        {"USD", "7.1"},   {"EUR", "7.75"},  {"JPY", "0.047"}, {"KRW", "0.0052"},
+        {"VND", "0.00028"}, {"GBP", "9.05"}, {"HKD", "0.91"},  {"SGD", "5.3"},
+        {"AUD", "4.7"},   {"THB", "0.2"},   {"MYR", "1.55"},  {"NZD", "4.3"}};
+    char path[1100];
+    FILE *quiet = stdout;
+    stdout = fopen("/dev/null", "w"); /* the imports' own lines are noise here */
+    snprintf(path, sizeof path, "%s/demo-tariff.csv", c->ref_dir);
+    int bad = ctl_tariff_import(c, path);
+    snprintf(path, sizeof path, "%s/demo-tariff-preferences.csv", c->ref_dir);
+    bad = bad || ctl_tariff_import(c, path);
+    for (size_t i = 0; !bad && i < sizeof rates / sizeof rates[0]; i++)
+      bad = ctl_rate_set(c, rates[i][0], rates[i][1], "2026-01-01");
+    if (stdout) fclose(stdout);
+    stdout = quiet;
+    if (bad) return 1;
   }
   if (!json) printf("%s demo data. Accounts (password for all: %s):\n",
                     j.created ? "Created" : "Kept existing", DEMO_PASSWORD);

@@ -28,8 +28,16 @@ int cmd_party(struct ctl *c, int argc, char **argv);
 int cmd_mandate(struct ctl *c, int argc, char **argv);
 int cmd_office(struct ctl *c, int argc, char **argv);
 int cmd_permits(struct ctl *c, int argc, char **argv);
+int cmd_tariff(struct ctl *c, int argc, char **argv);
+int cmd_rates(struct ctl *c, int argc, char **argv);
+int cmd_bank(struct ctl *c, int argc, char **argv);
+/* Loads a tariff CSV in one transaction; 0 or an exit code. */
+int ctl_tariff_import(struct ctl *c, const char *path);
+/* Sets an exchange rate (RATE as text) from a date (NULL: today); 0 or an exit code. */
+int ctl_rate_set(struct ctl *c, const char *cur, const char *rate, const char *from);
 int cmd_audit(struct ctl *c, int argc, char **argv);
 int cmd_backup(struct ctl *c, int argc, char **argv);
+int cmd_edi(struct ctl *c, int argc, char **argv);
 int cmd_migrate(struct ctl *c, int argc, char **argv);
 
 /* Imports one kind of reference file ("hs", "countries", "currencies", "locations") from
@@ -42,6 +50,16 @@ const char *ctl_opt(int argc, char **argv, const char *name);
 /* Issues an API token for login (printed by the caller, stored hashed); 0 or 1. */
 int ctl_token_issue(struct ctl *c, const char *login, const char *name, int64_t expires_at,
                     char token[44]);
+/* A progress bar on stderr when it is a terminal, by the position in the file read. */
+struct ctl_progress {
+  const char *label;
+  FILE *f;
+  long size;
+  int tty, last_pct;
+};
+void ctl_progress_init(struct ctl_progress *p, const char *label, FILE *f);
+void ctl_progress_show(struct ctl_progress *p, long rows);
+void ctl_progress_end(struct ctl_progress *p);
 /* Appends an audit entry in its own write (for commands that change one thing). */
 int ctl_audit(struct ctl *c, const char *action, const char *object, const char *detail);
 

@@ -92,7 +92,10 @@ static void test_parse_errors(void **state) {
                    -SW_EINVAL);
   assert_int_equal(dec_parse(NULL, 0, 2, 0, &v, NULL), -SW_EINVAL);
   /* Bad scale argument. */
-  assert_int_equal(parse("1", 4, 0, &v, NULL), -SW_EINVAL);
+  assert_int_equal(parse("1", 7, 0, &v, NULL), -SW_EINVAL);
+  assert_int_equal(parse("7.123456", 6, 0, &v, NULL), 0);
+  assert_int_equal(v, 7123456);
+  assert_int_equal(parse("1000000000000", 6, 0, &v, NULL), -SW_EINVAL); /* 13 > 18 - 6 digits */
 }
 
 static void test_parse_negative_allowed(void **state) {

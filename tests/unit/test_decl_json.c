@@ -307,8 +307,9 @@ static void test_types_and_bounds(void **state) {
   EXPECT(f, "/items", "too_many_items");
   assert_int_equal(f->d.goods.n_items, DECL_MAX_ITEMS);
   assert_int_equal(decl_validate(&f->d, f->rd, NULL, &f->errs), -SW_EVALIDATION);
-  EXPECT(f, "/invoice/total", "total_mismatch");
-  assert_int_equal(f->errs.n, 2);
+  /* the sum of 999 of the 1000 items says nothing about the total: no total_mismatch */
+  assert_false(errlist_has(&f->errs, "total_mismatch"));
+  assert_int_equal(f->errs.n, 1);
   json_decref(root);
 
   /* A string far past any field's length is not copied. */

@@ -157,3 +157,13 @@ export function assertNumber(number, office, flag) {
   const year = new Date().getUTCFullYear();
   assert.equal(number.slice(0, 9), `${office}${year}${flag}`, `number ${number}`);
 }
+
+/** Stops swd and asserts it exited cleanly, with no sanitizer report in its log. */
+export async function closeClean(s) {
+  const { code, signal } = await s.close();
+  const log = s.log();
+  assert.doesNotMatch(log, /AddressSanitizer|LeakSanitizer|runtime error:|ThreadSanitizer/,
+    'sanitizer report in the swd log');
+  assert.equal(signal, null, `swd died of ${signal}: ${log.slice(-2000)}`);
+  assert.equal(code, 0, `swd exited ${code}: ${log.slice(-2000)}`);
+}
