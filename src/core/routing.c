@@ -303,7 +303,7 @@ int routing_require_review(struct route_result *r, const struct routing_rule *ru
   }
   t->auto_approve = false;
   for (size_t k = 0; k < t->n_matched && k < ROUTE_MAX_TASK_RULES; k++)
-    if (t->rules[k] == rule) return 0;
+    if (t->rules[k] == rule || strcmp(t->rules[k]->id, rule->id) == 0) return 0;
   if (t->n_matched < ROUTE_MAX_TASK_RULES) t->rules[t->n_matched] = rule;
   t->n_matched++;
   return 0;

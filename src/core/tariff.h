@@ -11,7 +11,7 @@
 #define TARIFF_CODE_MAX 10
 
 struct tariff_line {
-  char code[TARIFF_CODE_MAX + 1]; /* 4-10 digits: a national line or a prefix */
+  char code[TARIFF_CODE_MAX + 1]; /* 2-10 digits: a chapter, heading, or national line */
   int64_t effective_from;
   int64_t mfn_ppm;       /* ad valorem import duty */
   int64_t specific;      /* specific duty in national minor units per unit, 0 if none */

@@ -162,6 +162,7 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
   TRY(permit_event(db, decl_id, now, s, actor, automated,
                    s == DS_REFUSED ? DRAW_RELEASED : DRAW_DEDUCTED));
   if (s == DS_REFUSED) {
+    TRY(bill_cancel(db, decl_id, now)); /* refused goods owe nothing */
     TRY(db_prepare(db, close_open, &st));
     db_bind_int64(st, 1, decl_id);
     db_bind_int64(st, 2, now);
@@ -479,6 +480,10 @@ out:
 
 int decl_settle(struct db *db, int64_t decl_id, const char *actor) {
   enum decl_status s;
+  char number[32];
+  int rc = decl_status_of(db, decl_id, &s, number);
+  /* only a declaration waiting for its payment moves; final ones stay as they are */
+  if (rc < 0 || s != DS_AWAITING_PAYMENT) return rc;
   return settle(db, decl_id, store_now_us(), actor, 0, &s);
 }
 

@@ -397,7 +397,7 @@ int payment_confirm(struct db *db, struct payment_conf *pc) {
     db_done(st);
     if (!same) return -SW_ECONFLICT;
     pc->replay = 1;
-    return strcmp(pc->reason, "unknown_bill") == 0 ? -SW_ENOTFOUND : 0;
+    return 0;
   }
   db_done(st);
   if (rc < 0) return rc;
@@ -414,10 +414,7 @@ int payment_confirm(struct db *db, struct payment_conf *pc) {
   }
   db_done(st);
   if (rc < 0) return rc;
-  if (!bill) {
-    if ((rc = record_payment(db, pc, "refused", "unknown_bill", now)) < 0) return rc;
-    return -SW_ENOTFOUND;
-  }
+  if (!bill) return -SW_ENOTFOUND;
   if (strcmp(status, "paid") == 0 || strcmp(status, "cancelled") == 0) return -SW_ESTATE;
   if (pc->amount != amount || strcmp(pc->currency, currency) != 0) {
     char reason[128];

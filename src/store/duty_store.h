@@ -48,8 +48,7 @@ struct payment_conf {
 };
 /* Records a bank's confirmation. Idempotent by (bank, transaction id): the same body
  * answers the first result again; another body is -SW_ECONFLICT. An unknown bill, or a
- * bill of a party without an agreement with this bank, is -SW_ENOTFOUND (recorded as
- * refused). An amount or currency that differs from the bill is recorded as refused and
+ * bill of a party without an agreement with this bank, is -SW_ENOTFOUND. An amount or currency that differs from the bill is recorded as refused and
  * answered with status "refused" (return 0). A bill paid by another transaction is
  * -SW_ESTATE. On acceptance the bill is paid, a guarantee securing it is restored, and a
  * declaration awaiting payment is released by the caller (decl_id is set). */

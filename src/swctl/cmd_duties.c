@@ -96,8 +96,10 @@ static int rate_write(struct db *db, void *arg) {
 int ctl_rate_set(struct ctl *c, const char *cur, const char *rate, const char *from) {
   struct rate_job j = {.cur = cur, .actor = c->actor};
   enum dec_error why;
-  if (strlen(cur) != 3 || dec_parse(rate, strlen(rate), 6, 0, &j.micro, &why) < 0 || j.micro <= 0) {
-    fprintf(stderr, "swctl rates set: CURRENCY is 3 letters and RATE a positive decimal\n");
+  if (strlen(cur) != 3 || strspn(cur, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != 3 ||
+      dec_parse(rate, strlen(rate), 6, 0, &j.micro, &why) < 0 || j.micro <= 0) {
+    fprintf(stderr, "swctl rates set: CURRENCY is 3 upper-case letters (ISO 4217) and RATE a "
+                    "positive decimal\n");
     return 2;
   }
   j.from = time_days_us(store_now_us());
