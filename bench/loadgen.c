@@ -26,6 +26,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/time.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -39,12 +40,12 @@
 struct opts {
   const char *host, *token, *fetch, *fetch_token;
   int port, conns, items, green_pct, verify, json;
-  double duration, warmup, rate;
+  double duration, warmup, rate, max_lag;
 };
 
 static struct opts O = {.host = "127.0.0.1", .port = 0, .conns = 64, .items = 10,
                         .green_pct = 100, .verify = 50, .duration = 10, .warmup = 1,
-                        .rate = 0};
+                        .rate = 0, .max_lag = 10};
 
 /* ---------------------------------------------------------------------------- time */
 
@@ -154,94 +155,72 @@ static int fill(struct conn *c) {
 
 struct response {
   int status;
-  const char *body; /* NUL-terminated inside the connection buffer */
+  const char *body; /* NUL-terminated, inside the connection buffer */
   size_t body_len;
-  int close; /* server said Connection: close */
+  int close; /* the server said Connection: close */
 };
 
-/* Reads one response (Content-Length or chunked). Its body stays valid until the next
- * call; bytes beyond it are kept for the next response. 0 or -1. */
-static size_t consumed_prev;
-static _Thread_local size_t t_consumed;
-
-static int read_response(struct conn *c, struct response *r) {
-  (void)consumed_prev;
-  if (t_consumed) { /* drop the previous response */
-    memmove(c->buf, c->buf + t_consumed, c->len - t_consumed);
-    c->len -= t_consumed;
-    t_consumed = 0;
-    if (c->buf) c->buf[c->len] = 0;
+/* The value of header NAME within [h, hend), or NULL. */
+static const char *header(const char *h, const char *hend, const char *name) {
+  size_t nl = strlen(name);
+  for (const char *line = strstr(h, "\r\n"); line && line < hend; line = strstr(line, "\r\n")) {
+    line += 2;
+    if (strncasecmp(line, name, nl) == 0 && line[nl] == ':') return line + nl + 1;
   }
+  return NULL;
+}
+
+/* Reads one response (Content-Length or chunked) and leaves its body, NUL-terminated, at
+ * the start of c->buf. One request is in flight per connection, so any byte beyond the
+ * response is a protocol error. 0 or -1. */
+static int read_response(struct conn *c, struct response *r) {
   char *hend;
+  c->len = 0;
+  if (c->buf) c->buf[0] = 0;
   while (!c->buf || !(hend = strstr(c->buf, "\r\n\r\n")))
     if (fill(c) < 0) return -1;
   size_t hlen = (size_t)(hend - c->buf) + 4;
   memset(r, 0, sizeof *r);
   if (sscanf(c->buf, "HTTP/1.%*d %d", &r->status) != 1) return -1;
-  long long clen = -1;
-  int chunked = 0;
-  for (char *line = strstr(c->buf, "\r\n") + 2; line < hend; line = strstr(line, "\r\n") + 2) {
-    if (strncasecmp(line, "Content-Length:", 15) == 0) clen = atoll(line + 15);
-    else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0 && strstr(line, "chunked") &&
-             strstr(line, "chunked") < strstr(line, "\r\n"))
-      chunked = 1;
-    else if (strncasecmp(line, "Connection:", 11) == 0 && strcasestr(line, "close") &&
-             strcasestr(line, "close") < strstr(line, "\r\n"))
-      r->close = 1;
-  }
-  if (!chunked) {
+  const char *cl = header(c->buf, hend, "Content-Length");
+  const char *te = header(c->buf, hend, "Transfer-Encoding");
+  const char *cn = header(c->buf, hend, "Connection");
+  if (cn && strncasecmp(cn + strspn(cn, " "), "close", 5) == 0) r->close = 1;
+  if (!(te && strncasecmp(te + strspn(te, " "), "chunked", 7) == 0)) {
+    long long clen = cl ? atoll(cl) : -1;
     if (clen < 0 || clen > RESP_MAX) return -1;
     while (c->len < hlen + (size_t)clen)
       if (fill(c) < 0) return -1;
-    /* the body is NUL-terminated in place by moving the next byte aside: responses are
-     * read strictly one at a time, so copying the body to the front is simpler */
-    memmove(c->buf, c->buf + hlen, c->len - hlen);
-    c->len -= hlen;
+    if (c->len != hlen + (size_t)clen) return -1;
+    memmove(c->buf, c->buf + hlen, (size_t)clen);
+    c->buf[clen] = 0;
+    c->len = (size_t)clen;
     r->body = c->buf;
     r->body_len = (size_t)clen;
-    /* keep a NUL after the body without losing pipelined bytes (there are none: one
-     * request in flight per connection) */
-    if (c->len > (size_t)clen) return -1;
-    c->buf[clen] = 0;
-    t_consumed = (size_t)clen;
     return 0;
   }
-  /* chunked: decode in place after the headers */
+  /* chunked: decode each chunk down to the front of the buffer */
   size_t in = hlen, out = 0;
-  char *dec = malloc(RESP_MAX + 1);
-  if (!dec) return -1;
   for (;;) {
     char *eol;
     while (!(eol = strstr(c->buf + in, "\r\n")))
-      if (fill(c) < 0) goto bad;
+      if (fill(c) < 0) return -1;
     unsigned long n = strtoul(c->buf + in, NULL, 16);
     size_t data = (size_t)(eol - c->buf) + 2;
-    if (n > RESP_MAX || out + n > RESP_MAX) goto bad;
+    if (n > RESP_MAX || out + n > RESP_MAX) return -1;
     while (c->len < data + n + 2)
-      if (fill(c) < 0) goto bad;
-    memcpy(dec + out, c->buf + data, n);
+      if (fill(c) < 0) return -1;
+    memmove(c->buf + out, c->buf + data, n);
     out += n;
     in = data + n + 2;
     if (n == 0) break;
   }
-  if (c->len != in) goto bad;
-  if (c->cap < out + 1) {
-    char *nb = realloc(c->buf, out + 1);
-    if (!nb) goto bad;
-    c->buf = nb;
-    c->cap = out + 1;
-  }
-  memcpy(c->buf, dec, out);
+  if (c->len != in) return -1;
   c->buf[out] = 0;
   c->len = out;
-  free(dec);
   r->body = c->buf;
   r->body_len = out;
-  t_consumed = out;
   return 0;
-bad:
-  free(dec);
-  return -1;
 }
 
 /* ------------------------------------------------------------------------ requests */
@@ -265,10 +244,9 @@ static char *build_request(int green, size_t *len, size_t *ref_off) {
         items + il, sizeof items - il,
         "%s{\"seq\":%d,\"hs\":\"%s\",\"description\":\"Bench goods item %d\",\"origin\":\"VN\","
         "\"quantity\":\"%d\",\"unit\":\"PCE\",\"net_kg\":\"%d\",\"gross_kg\":\"%d\","
-        "\"value\":\"%lld.%02lld\",\"documents\":[{\"type\":\"invoice\",\"number\":"
-        "\"INV-%d\"}]}",
+        "\"value\":\"%lld.%02lld\"}",
         i ? "," : "", i + 1, GREEN_HS[i % 10], i + 1, 10 * (i + 1), 5 * (i + 1), 6 * (i + 1),
-        v / 100, v % 100, i + 1);
+        v / 100, v % 100);
     if (il >= sizeof items) return NULL;
   }
   char ref[REF_LEN + 1];
@@ -315,9 +293,10 @@ struct worker {
   uint32_t *green_us;        /* measured requests answered "released" */
   size_t n_lat, n_green, cap;
   uint64_t ok, released, non_released, err_status, err_io, reconnects, unexpected_body;
+  uint64_t done_in_window, unsent;
   uint64_t status_hist[6];
   int first_bad_status;
-  char first_bad_body[256];
+  char first_bad_body[1024];
   struct sample_id *ids;
   size_t n_ids;
 };
@@ -361,6 +340,11 @@ static void *worker_main(void *arg) {
       sched = T_START + (int64_t)((double)(seq * (uint64_t)O.conns + (uint64_t)w->idx) *
                                   interval_ns);
       if (sched >= T_END) break;
+      if (mono_ns() > T_END + (int64_t)(O.max_lag * 1e9)) {
+        /* the server fell too far behind: give up on the rest of the schedule */
+        w->unsent += (uint64_t)((double)(T_END - sched) / interval_ns / O.conns) + 1;
+        break;
+      }
       sleep_until_ns(sched);
     } else {
       sched = mono_ns();
@@ -373,7 +357,6 @@ static void *worker_main(void *arg) {
         seq++;
         continue;
       }
-      t_consumed = 0;
       w->reconnects++;
     }
     /* every (green_pct)% request is green, deterministic per sequence */
@@ -381,7 +364,7 @@ static void *worker_main(void *arg) {
     char *rq = req[green];
     char ref[REF_LEN + 8];
     /* LG<run 6><conn 4><seq 12>: unique per run, fixed width */
-    snprintf(ref, sizeof ref, "LG%s%04d%018" PRIu64, RUN_ID, w->idx, seq);
+    snprintf(ref, sizeof ref, "LG%s%04d%012" PRIu64, RUN_ID, w->idx, seq);
     memcpy(rq + ref_off[green], ref, REF_LEN);
     int64_t sent_real = real_us();
     struct response r;
@@ -396,12 +379,13 @@ static void *worker_main(void *arg) {
     int cls = r.status / 100;
     w->status_hist[cls >= 1 && cls <= 5 ? cls : 0]++;
     int measured = sched >= T_MEASURE;
+    if (done >= T_MEASURE && done < T_END) w->done_in_window++;
     uint32_t us = (uint32_t)((done - sched) / 1000 > UINT32_MAX ? UINT32_MAX : (done - sched) / 1000);
     if (r.status != 201) {
       w->err_status++;
       if (!w->first_bad_status) {
         w->first_bad_status = r.status;
-        snprintf(w->first_bad_body, sizeof w->first_bad_body, "%.200s", r.body);
+        snprintf(w->first_bad_body, sizeof w->first_bad_body, "%.1000s", r.body);
       }
     } else {
       w->ok++;
@@ -559,6 +543,7 @@ static void usage(FILE *f) {
         "  --items N         items per declaration, 1..10 (default 10)\n"
         "  --green PCT       percentage of green-channel declarations (default 100)\n"
         "  --verify N        read back N released declarations and their events (default 50)\n"
+        "  --max-lag S       open loop: stop when S seconds behind schedule (default 10)\n"
         "  --json            also print one JSON line with the figures\n"
         "  --fetch PATH      only GET PATH once and print the body (e.g. /metrics)\n"
         "  TOKEN may also come from the environment variable LOADGEN_TOKEN.\n",
@@ -571,6 +556,7 @@ int main(int argc, char **argv) {
       {"conns", 1, 0, 'c'},    {"rate", 1, 0, 'r'},   {"duration", 1, 0, 'd'},
       {"warmup", 1, 0, 'w'},   {"items", 1, 0, 'i'},  {"green", 1, 0, 'g'},
       {"verify", 1, 0, 'v'},   {"json", 0, 0, 'j'},   {"fetch", 1, 0, 'f'},
+      {"max-lag", 1, 0, 'm'},
       {"help", 0, 0, 'h'},     {0, 0, 0, 0}};
   int ch;
   O.token = getenv("LOADGEN_TOKEN");
@@ -588,6 +574,7 @@ int main(int argc, char **argv) {
     case 'v': O.verify = atoi(optarg); break;
     case 'j': O.json = 1; break;
     case 'f': O.fetch = optarg; break;
+    case 'm': O.max_lag = atof(optarg); break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 2;
     }
@@ -638,6 +625,7 @@ int main(int argc, char **argv) {
   /* merge */
   size_t n_lat = 0, n_green = 0;
   uint64_t ok = 0, rel = 0, nonrel = 0, est = 0, eio = 0, recon = 0, unexp = 0, hist[6] = {0};
+  uint64_t in_window = 0, unsent = 0;
   for (int i = 0; i < O.conns; i++) {
     n_lat += ws[i].n_lat;
     n_green += ws[i].n_green;
@@ -648,6 +636,8 @@ int main(int argc, char **argv) {
     eio += ws[i].err_io;
     recon += ws[i].reconnects;
     unexp += ws[i].unexpected_body;
+    in_window += ws[i].done_in_window;
+    unsent += ws[i].unsent;
     for (int k = 0; k < 6; k++) hist[k] += ws[i].status_hist[k];
   }
   uint32_t *lat = malloc((n_lat + 1) * sizeof *lat), *grn = malloc((n_green + 1) * sizeof *grn);
@@ -668,9 +658,12 @@ int main(int argc, char **argv) {
   if (O.rate > 0) printf("target rate            %.0f declarations/s\n", O.rate);
   printf("measured               %.1f s after %.1f s warm-up (last answer %.2f s after the "
          "window)\n", window, O.warmup, drain);
-  printf("declarations/s         %.0f  (%zu requests sent in the window)\n",
-         (double)n_lat / window, n_lat);
-  printf("answers                201: %" PRIu64 " (released %" PRIu64 ", under review %" PRIu64
+  printf("declarations/s         %.0f  (answers completed in the window; %zu requests %s in "
+         "it)\n", (double)in_window / window, n_lat, O.rate > 0 ? "scheduled" : "sent");
+  if (unsent)
+    printf("not sent               %" PRIu64 " scheduled requests (the server fell more than "
+           "%.0f s behind)\n", unsent, O.max_lag);
+  printf("answers                201: %" PRIu64 " (released %" PRIu64 ", other status %" PRIu64
          ")  2xx:%" PRIu64 " 4xx:%" PRIu64 " 5xx:%" PRIu64 "\n",
          ok, rel, nonrel, hist[2], hist[4], hist[5]);
   printf("errors                 %" PRIu64 "  (non-201: %" PRIu64 ", connection: %" PRIu64
@@ -693,12 +686,20 @@ int main(int argc, char **argv) {
     dist("  events registered->released", vr->reg_to_rel_us, vr->n, stdout);
     dist("  client send->released event", vr->send_to_rel_us, vr->n, stdout);
   }
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  printf("loadgen cpu            %.2f s (user %.2f, system %.2f) over %.1f s\n",
+         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 + (double)ru.ru_stime.tv_sec +
+             ru.ru_stime.tv_usec / 1e6,
+         (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6,
+         (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6,
+         (double)(mono_ns() - T_START) / 1e9);
   if (O.json) {
     printf("{\"mode\":\"%s\",\"conns\":%d,\"rate\":%.0f,\"duration\":%.1f,"
            "\"decl_per_s\":%.0f,\"p50_ms\":%.2f,\"p90_ms\":%.2f,\"p99_ms\":%.2f,"
            "\"max_ms\":%.2f,\"errors\":%" PRIu64 ",\"release_p50_ms\":%.2f,"
            "\"release_p99_ms\":%.2f,\"release_max_ms\":%.2f,\"verified_released\":%d}\n",
-           O.rate > 0 ? "open" : "closed", O.conns, O.rate, window, (double)n_lat / window,
+           O.rate > 0 ? "open" : "closed", O.conns, O.rate, window, (double)in_window / window,
            pct(lat, n_lat, 50), pct(lat, n_lat, 90), pct(lat, n_lat, 99),
            n_lat ? lat[n_lat - 1] / 1000.0 : 0, est + eio + unexp, pct(grn, n_green, 50),
            pct(grn, n_green, 99), n_green ? grn[n_green - 1] / 1000.0 : 0, vr->released);

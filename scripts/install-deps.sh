@@ -2,7 +2,8 @@
 # Installs the Debian 12 packages OpenSW needs to build, run and test, when missing.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
-      libsodium-dev libcmocka-dev sqlite3 curl chromium)
+      libsodium-dev libcmocka-dev sqlite3 curl chromium
+      clang libclang-rt-14-dev)  # clang + libFuzzer runtime: the fuzz targets (tests/fuzz)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -34,6 +34,8 @@ static const struct command COMMANDS[] = {
     {"bank", cmd_bank, "bank key BANK_ID: register a bank's signing key (printed once)"},
     {"audit", cmd_audit, "audit verify: check the audit trail's hash chain"},
     {"backup", cmd_backup, "backup FILE: online consistent copy of the database"},
+    {"edi", cmd_edi, "edi parse|validate FILE: UN/EDIFACT as JSON, or its problems"},
+    {"stats", cmd_stats, "stats import FILE | release-times: release-time analysis"},
     {NULL, NULL, NULL},
 };
 

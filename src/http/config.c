@@ -22,6 +22,7 @@ void config_defaults(struct config *c) {
   c->session_hours = 12;
   c->log_requests = 1;
   c->login_max_failures = 5;
+  c->stats_min_group = 5;
   snprintf(c->total_tolerance, sizeof c->total_tolerance, "1.00");
   snprintf(c->national_currency, sizeof c->national_currency, "CNY");
 }
@@ -64,6 +65,7 @@ int config_set(struct config *c, const char *key, const char *value, char *err,
   if (!strcmp(key, "session-hours")) SET_INT(session_hours, 1, 24 * 30);
   if (!strcmp(key, "log-requests")) SET_INT(log_requests, 0, 1);
   if (!strcmp(key, "login-max-failures")) SET_INT(login_max_failures, 1, 1000);
+  if (!strcmp(key, "stats-min-group")) SET_INT(stats_min_group, 1, 1000000);
   if (!strcmp(key, "total-tolerance")) SET_STR(total_tolerance);
   if (!strcmp(key, "national-currency")) SET_STR(national_currency);
   snprintf(err, errlen, "unknown setting '%s'", key);

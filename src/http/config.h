@@ -20,6 +20,7 @@ struct config {
   int login_max_failures; /* failed logins per 15 minutes before 429, default 5 */
   char total_tolerance[24]; /* invoice total vs item sum tolerance, money string "1.00" */
   char national_currency[4]; /* duties are assessed and paid in it, default CNY */
+  int stats_min_group;       /* published statistics: smaller groups suppressed, 5 */
 };
 
 /* Fills defaults. */

@@ -65,6 +65,19 @@ void h_agreement_create(struct http_req *r);
 void h_guarantees_list(struct http_req *r);
 void h_guarantee_create(struct http_req *r);
 void h_revenue(struct http_req *r);
+/* h_logistics.c */
+void h_logistics_post(struct http_req *r);
+void h_logistics_list(struct http_req *r);
+void h_logistics_get(struct http_req *r);
+void h_logistics_notices(struct http_req *r);
+/* h_stats.c */
+void h_stats_release_times(struct http_req *r);
+void h_stats_declarations(struct http_req *r);
+void h_export_declarations(struct http_req *r);
+/* h_fees.c */
+void h_fees_list(struct http_req *r);
+void h_fee_publish(struct http_req *r);
+void h_fee_estimate(struct http_req *r);
 /* h_rules.c */
 void h_rules_list(struct http_req *r);
 void h_rule_get(struct http_req *r);
@@ -86,5 +99,7 @@ void h_user_token_issue(struct http_req *r);
 void h_token_revoke(struct http_req *r);
 void h_agencies_list(struct http_req *r);
 void h_parties_list(struct http_req *r);
+/* h_edi.c */
+void h_edi(struct http_req *r);
 
 #endif

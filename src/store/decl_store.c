@@ -13,6 +13,7 @@
 #include "core/permit.h"
 #include "store/audit.h"
 #include "store/duty_store.h"
+#include "store/logistics_store.h"
 #include "store/permit_store.h"
 #include "store/store.h"
 
@@ -171,6 +172,7 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
   if (clearance[0]) snprintf(detail, sizeof detail, "{\"clearance\":\"%s\"}", clearance);
   else snprintf(detail, sizeof detail, "{}");
   TRY(event_add(db, decl_id, now, "status", s, NULL, 0, actor, automated, detail));
+  if (s == DS_RELEASED) TRY(logistics_on_release(db, decl_id, now));
   rc = 0;
 out:
   return rc;
@@ -349,6 +351,7 @@ int decl_register(struct db *db, struct decl_reg *reg) {
   TRY(set_status(db, reg->id, DS_UNDER_REVIEW, now, NULL));
   enum decl_status s;
   TRY(settle(db, reg->id, now, "system", 1, &s));
+  TRY(logistics_link_declaration(db, reg->id, d, now));
   snprintf(detail, sizeof detail, "{\"number\":\"%s\",\"type\":\"%s\"}", number,
            decl_type_name(d->type));
   TRY(audit_append(db, reg->actor, reg->origin, "declaration.register", number, detail));

@@ -15,6 +15,7 @@ static const char *const MIGRATIONS[] = {
     MIGRATION_002,
     MIGRATION_003,
     MIGRATION_004,
+    MIGRATION_005,
 };
 
 #define N_MIGRATIONS ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))

@@ -12,5 +12,6 @@ extern const char MIGRATION_001[];
 extern const char MIGRATION_002[];
 extern const char MIGRATION_003[];
 extern const char MIGRATION_004[];
+extern const char MIGRATION_005[];
 
 #endif

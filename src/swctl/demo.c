@@ -276,13 +276,22 @@ static int demo_write(struct db *db, void *arg) {
 int cmd_demo(struct ctl *c, int argc, char **argv) {
   int json = 0;
   if (ctl_wants_help(argc, argv)) {
-    puts("usage: swctl demo [--json]\n"
+    puts("usage: swctl demo [--json] [--history N]\n"
          "Creates the demo agencies, enterprises and users (password '" DEMO_PASSWORD "') if\n"
          "absent, and issues each demo account a fresh API token. --json prints the accounts\n"
-         "as a JSON array of {login, password, role, party|agency, token}.");
+         "as a JSON array of {login, password, role, party|agency, token}. The demo fee\n"
+         "catalogue (CNSHA, CNNGB) is seeded too; --history N adds N generated historical\n"
+         "declarations (references HIST-...) over the last six months, once.");
     return 0;
   }
   for (int i = 1; i < argc; i++) json |= !strcmp(argv[i], "--json");
+  const char *hist = ctl_opt(argc, argv, "--history");
+  char *hist_end = NULL;
+  long history = hist ? strtol(hist, &hist_end, 10) : 0;
+  if (hist && (*hist_end || history < 0)) {
+    fprintf(stderr, "swctl demo: --history takes a number of declarations\n");
+    return 2;
+  }
   if (ctl_open(c) < 0) return 1;
   struct demo_job j = {.actor = c->actor};
   if (crypto_password_hash(DEMO_PASSWORD, j.pw_hash) < 0) return 1;
@@ -309,6 +318,7 @@ int cmd_demo(struct ctl *c, int argc, char **argv) {
     stdout = quiet;
     if (bad) return 1;
   }
+  if (ctl_demo_extras(c, (size_t)history)) return 1;
   if (!json) printf("%s demo data. Accounts (password for all: %s):\n",
                     j.created ? "Created" : "Kept existing", DEMO_PASSWORD);
   else printf("[");

@@ -39,6 +39,10 @@ int cmd_audit(struct ctl *c, int argc, char **argv);
 int cmd_backup(struct ctl *c, int argc, char **argv);
 int cmd_edi(struct ctl *c, int argc, char **argv);
 int cmd_migrate(struct ctl *c, int argc, char **argv);
+int cmd_stats(struct ctl *c, int argc, char **argv);
+/* The demo's fee catalogue (when none) and, when history > 0 and none exists, that many
+ * generated historical declarations (reference HIST-...); 0 or an exit code. */
+int ctl_demo_extras(struct ctl *c, size_t history);
 
 /* Imports one kind of reference file ("hs", "countries", "currencies", "locations") from
  * c->ref_dir in one transaction; prints progress on a terminal. 0 or exit code 1. */

@@ -13,6 +13,8 @@ import { declarationView } from './views/declaration.js';
 import { inboxView } from './views/inbox.js';
 import { rulesView } from './views/rules.js';
 import { usersView } from './views/users.js';
+import { relTimesView } from './views/reltimes.js';
+import { feesView } from './views/fees.js';
 
 const PARTY = ['declarant'];
 const AGENCY = ['officer', 'supervisor'];
@@ -23,6 +25,8 @@ const ROUTES = [
   { re: /^\/$/, view: homeView, public: true },
   { re: /^\/signin$/, view: signinView, public: true },
   { re: /^\/status$/, view: statusView, public: true },
+  { re: /^\/release-times$/, view: relTimesView, public: true },
+  { re: /^\/fees$/, view: feesView, public: true },
   { re: /^\/declarations$/, view: dashboardView, roles: [...PARTY, ...ADMIN] },
   { re: /^\/declarations\/new$/, view: declFormView, roles: PARTY },
   { re: /^\/declarations\/(\d+)$/, view: declarationView, roles: ANY, params: ['id'] },
@@ -98,6 +102,7 @@ function navLinks(user) {
       ['#/declarations', t('nav.all_declarations')]);
   }
   links.push(['#/status', t('nav.status')]);
+  links.push(['#/release-times', t('nav.release_times')], ['#/fees', t('nav.fees')]);
   return links;
 }
 

@@ -22,27 +22,27 @@
 
 /* UN/EDIFACT syntax error codes (data element 0085), used in CONTRL and in reports. */
 enum edi_code {
-  EDI_E_SYNTAX_LEVEL = 2,   /* syntax version or level not supported */
-  EDI_E_VALUE = 12,         /* invalid value */
-  EDI_E_MISSING = 13,       /* missing */
-  EDI_E_NOT_IN_POS = 14,    /* value not supported in this position */
-  EDI_E_POSITION = 15,      /* not supported in this position */
-  EDI_E_CONSTITUENTS = 16,  /* too many constituents */
-  EDI_E_UNSPECIFIED = 18,   /* unspecified error */
-  EDI_E_SERVICE_CHAR = 20,  /* character invalid as service character */
-  EDI_E_CHARACTER = 21,     /* invalid character(s) */
-  EDI_E_SERVICE_USE = 22,   /* invalid service character(s) (a release of a non-service char) */
-  EDI_E_REFERENCE = 28,     /* references do not match */
-  EDI_E_COUNT = 29,         /* control count does not match number of instances received */
-  EDI_E_MIXED = 30,         /* groups and messages mixed */
-  EDI_E_EMPTY = 32,         /* lower level empty */
-  EDI_E_OUTSIDE = 33,       /* invalid occurrence outside message, package or group */
-  EDI_E_REPETITIONS = 35,   /* too many data element or segment repetitions */
-  EDI_E_GROUP_REPS = 36,    /* too many segment group repetitions */
-  EDI_E_CHAR_TYPE = 37,     /* invalid type of character(s) */
-  EDI_E_TOO_LONG = 39,      /* data element too long */
-  EDI_E_TOO_SHORT = 40,     /* data element too short */
-  EDI_E_CHARSET = 46,       /* character set not supported */
+  EDI_E_SYNTAX_LEVEL = 2,  /* syntax version or level not supported */
+  EDI_E_VALUE = 12,        /* invalid value */
+  EDI_E_MISSING = 13,      /* missing */
+  EDI_E_NOT_IN_POS = 14,   /* value not supported in this position */
+  EDI_E_POSITION = 15,     /* not supported in this position */
+  EDI_E_CONSTITUENTS = 16, /* too many constituents */
+  EDI_E_UNSPECIFIED = 18,  /* unspecified error */
+  EDI_E_SERVICE_CHAR = 20, /* character invalid as service character */
+  EDI_E_CHARACTER = 21,    /* invalid character(s) */
+  EDI_E_SERVICE_USE = 22,  /* invalid service character(s) (a release of a non-service char) */
+  EDI_E_REFERENCE = 28,    /* references do not match */
+  EDI_E_COUNT = 29,        /* control count does not match number of instances received */
+  EDI_E_MIXED = 30,        /* groups and messages mixed */
+  EDI_E_EMPTY = 32,        /* lower level empty */
+  EDI_E_OUTSIDE = 33,      /* invalid occurrence outside message, package or group */
+  EDI_E_REPETITIONS = 35,  /* too many data element or segment repetitions */
+  EDI_E_GROUP_REPS = 36,   /* too many segment group repetitions */
+  EDI_E_CHAR_TYPE = 37,    /* invalid type of character(s) */
+  EDI_E_TOO_LONG = 39,     /* data element too long */
+  EDI_E_TOO_SHORT = 40,    /* data element too short */
+  EDI_E_CHARSET = 46,      /* character set not supported */
 };
 
 enum edi_severity {
@@ -71,9 +71,9 @@ struct edi_pos {
 #define EDI_TEXT_MAX 160
 struct edi_error {
   struct edi_pos pos;
-  uint8_t severity; /* enum edi_severity */
-  uint8_t level;    /* enum edi_level */
-  uint16_t code;    /* enum edi_code */
+  uint8_t severity;        /* enum edi_severity */
+  uint8_t level;           /* enum edi_level */
+  uint16_t code;           /* enum edi_code */
   char text[EDI_TEXT_MAX]; /* English explanation, UTF-8 */
 };
 
@@ -96,8 +96,8 @@ struct edi_segment {
   uint64_t offset; /* stream offset of the tag */
   uint32_t msg;    /* as in struct edi_pos */
   uint32_t index;
-  uint16_t npos;  /* highest element position present */
-  uint32_t nel;   /* element occurrences, ordered by (pos, rep) */
+  uint16_t npos; /* highest element position present */
+  uint32_t nel;  /* element occurrences, ordered by (pos, rep) */
   const struct edi_elem *el;
   const struct edi_comp *comp;
 };
@@ -129,21 +129,22 @@ struct edi_interchange {
   int version; /* 1..4, 0 when unknown */
   int charset; /* enum edi_charset */
   char sender[36], sender_qual[5], recipient[36], recipient_qual[5];
-  char date[9], time[5], ref[15];
-  int test; /* UNB test indicator 0035 is 1 */
+  char date[9], time[5];
+  char ref[72]; /* control references: an..14, kept longer so that comparisons stay exact */
+  int test;     /* UNB test indicator 0035 is 1 */
   uint64_t offset;
   uint32_t nmsgs, ngroups; /* seen so far */
   uint32_t nerrors;        /* errors (not warnings) reported so far in this interchange */
 };
 
 struct edi_group {
-  char id[7], ref[15], sender[36], recipient[36];
+  char id[7], ref[72], sender[36], recipient[36];
   uint32_t nmsgs;
 };
 
 struct edi_message {
   uint32_t number; /* in the interchange, from 1 */
-  char ref[15];    /* 0062 */
+  char ref[72];    /* 0062 */
   char type[7], version[4], release[4], agency[3], assoc[7];
   uint32_t nsegs;   /* segments so far, UNH included */
   uint64_t offset;  /* of UNH */
@@ -199,6 +200,9 @@ uint64_t edi_parser_offset(const struct edi_parser *p);
  * the validator), counting it in the envelope. text is printf-formatted. */
 void edi_parser_report(struct edi_parser *p, const struct edi_pos *pos, int severity, int level,
                        int code, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Like edi_parser_report for an error already filled in (its text formatted). */
+void edi_parser_emit(struct edi_parser *p, const struct edi_error *e);
 
 /* Static English name of an 0085 code ("missing", "invalid value", ...). */
 const char *edi_code_name(int code);

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# bench/run.sh BUILD_DIR - the submission benchmark (see bench/README.md).
+#
+# Builds nothing: it needs BUILD_DIR/swd, BUILD_DIR/swctl and BUILD_DIR/bench/loadgen.
+# For each phase it creates a fresh data directory (swctl init + demo), starts swd on
+# 127.0.0.1 with a free port, runs bench/loadgen against it, prints the store's commit
+# batch sizes, and stops swd. Everything lives in one temporary directory that is removed
+# on exit. It prints figures and the machine; it never decides pass or fail.
+#
+# Settings (environment):
+#   BENCH_DURATION  measured seconds per phase          (default 10)
+#   BENCH_WARMUP    warm-up seconds per phase           (default 2)
+#   BENCH_CONNS     closed-loop connections             (default 64)
+#   BENCH_THREADS   swd --threads                       (default: BENCH_CONNS)
+#   BENCH_RATE      open-loop declarations/s            (default 2000)
+#   BENCH_OPEN_CONNS open-loop connections              (default 64)
+#   BENCH_PHASES    which phases, any of "closed open"  (default "closed open")
+set -euo pipefail
+
+BUILD=${1:?usage: bench/run.sh BUILD_DIR}
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+SWD=$BUILD/swd
+SWCTL=$BUILD/swctl
+LOADGEN=$BUILD/bench/loadgen
+for b in "$SWD" "$SWCTL" "$LOADGEN"; do
+  if [ ! -x "$b" ]; then
+    echo "bench: $b is missing; build first (make build, or cmake --build $BUILD)" >&2
+    exit 2
+  fi
+done
+
+DURATION=${BENCH_DURATION:-10}
+WARMUP=${BENCH_WARMUP:-2}
+CONNS=${BENCH_CONNS:-64}
+THREADS=${BENCH_THREADS:-$CONNS}
+RATE=${BENCH_RATE:-2000}
+OPEN_CONNS=${BENCH_OPEN_CONNS:-64}
+PHASES=${BENCH_PHASES:-closed open}
+# a hard bound on every loadgen run, so the script always ends by itself
+LG_TIMEOUT=$(awk -v d="$DURATION" -v w="$WARMUP" 'BEGIN { printf "%d", d + w + 120 }')
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/opensw-bench.XXXXXX")
+SWD_PID=
+
+stop_swd() {
+  if [ -n "$SWD_PID" ] && kill -0 "$SWD_PID" 2>/dev/null; then
+    kill -TERM "$SWD_PID" 2>/dev/null || true
+    for _ in $(seq 150); do
+      kill -0 "$SWD_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$SWD_PID" 2>/dev/null || true
+    wait "$SWD_PID" 2>/dev/null || true
+  fi
+  SWD_PID=
+}
+cleanup() {
+  stop_swd
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Busy and total jiffies of the whole machine, from /proc/stat.
+cpu_jiffies() { awk '/^cpu / { b = $2 + $3 + $4 + $7 + $8; print b, b + $5 + $6 }' /proc/stat; }
+proc_jiffies() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+machine() {
+  local model mem
+  model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+  mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
+  echo "machine: $(nproc) CPUs ($model), $mem RAM, Linux $(uname -r), $(uname -m)"
+  echo "storage: $(df -P "$TMP" | awk 'NR == 2 { print $1 }') $(findmnt -no FSTYPE,OPTIONS -T "$TMP" 2>/dev/null | cut -c1-60)"
+  echo "swd: $("$SWD" --version 2>/dev/null || echo unknown), loadgen on the same machine"
+  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+}
+
+# start_swd NAME: a fresh data directory with the demo data; sets PORT, TOKEN, SWD_PID.
+start_swd() {
+  local dir=$TMP/$1
+  mkdir -p "$dir"
+  "$SWCTL" --data "$dir" --ref "$ROOT/data" init >/dev/null
+  local accounts
+  accounts=$("$SWCTL" --data "$dir" --ref "$ROOT/data" demo --json)
+  TOKEN=$(echo "$accounts" | sed -n 's/.*"login":"trader1".*"token":"\([^"]*\)".*/\1/p')
+  ADMIN_TOKEN=$(echo "$accounts" | sed -n 's/.*"login":"admin".*"token":"\([^"]*\)".*/\1/p')
+  if [ -z "$TOKEN" ]; then
+    echo "bench: no token for trader1 from swctl demo" >&2
+    exit 1
+  fi
+  "$SWD" --data "$dir" --listen 127.0.0.1 --port 0 --quiet --threads "$THREADS" \
+    2>"$dir/swd.log" &
+  SWD_PID=$!
+  PORT=
+  for _ in $(seq 100); do
+    PORT=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$dir/swd.log" | head -1)
+    [ -n "$PORT" ] && break
+    kill -0 "$SWD_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$PORT" ]; then
+    echo "bench: swd did not start:" >&2
+    cat "$dir/swd.log" >&2
+    exit 1
+  fi
+}
+
+batch_sizes() {
+  "$LOADGEN" --port "$PORT" --token "$ADMIN_TOKEN" --fetch /metrics | awk '
+    /^sw_store_commits_total/ { commits = $2 }
+    /^sw_store_write_jobs_total/ { jobs = $2 }
+    /^sw_store_commit_batch_size_bucket/ {
+      match($0, /le="[^"]*"/); le = substr($0, RSTART + 4, RLENGTH - 5)
+      n = $2 - prev; prev = $2
+      if (n > 0) hist = hist sprintf(" <=%s:%d", le, n)
+    }
+    END {
+      printf "store commits          %d transactions for %d jobs (mean batch %.1f)\n",
+             commits, jobs, commits ? jobs / commits : 0
+      printf "commit batch sizes    %s\n", hist
+    }'
+}
+
+# phase NAME TITLE LOADGEN-ARGS...
+phase() {
+  local name=$1 title=$2
+  shift 2
+  echo
+  echo "== $title"
+  start_swd "$name"
+  echo "swd --threads $THREADS, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  local m0 p0 m1 p1
+  m0=$(cpu_jiffies)
+  p0=$(proc_jiffies "$SWD_PID")
+  timeout "$LG_TIMEOUT" "$LOADGEN" --port "$PORT" --token "$TOKEN" --duration "$DURATION" \
+    --warmup "$WARMUP" "$@" | tee "$TMP/$name/loadgen.out" || echo "bench: loadgen failed"
+  m1=$(cpu_jiffies)
+  p1=$(proc_jiffies "$SWD_PID")
+  batch_sizes
+  # CPU seconds over the whole phase (warm-up, window, read-back), per process
+  local lg
+  lg=$(awk '/^loadgen cpu/ { print $3 }' "$TMP/$name/loadgen.out")
+  echo "$m0 $m1 $p0 $p1 $(getconf CLK_TCK) ${lg:-0} $(nproc)" | awk '{
+      busy = ($3 - $1) / $7; total = ($4 - $2) / $7; swd = ($6 - $5) / $7; lg = $8
+      wall = total / $9; other = busy - swd - lg; if (other < 0) other = 0
+      printf "cpu during the phase   %.1f s wall: swd %.2f s, loadgen %.2f s, other processes %.2f s (machine %.0f%% busy)\n",
+             wall, swd, lg, other, total ? 100 * busy / total : 0 }'
+  stop_swd
+}
+
+echo "OpenSW submission benchmark"
+machine
+for p in $PHASES; do
+  case $p in
+  closed)
+    phase closed "closed loop: $CONNS connections, maximum rate, 10-item green declarations" \
+      --conns "$CONNS" --rate 0 ;;
+  open)
+    phase open "open loop: $RATE declarations/s over $OPEN_CONNS connections, 10-item green declarations" \
+      --conns "$OPEN_CONNS" --rate "$RATE" ;;
+  *) echo "bench: unknown phase $p" >&2 ;;
+  esac
+done

@@ -1,0 +1,30 @@
+/* Migration 5: logistics events (ports, terminals, carriers) matched to declarations,
+ * release notices, per-declaration facts for release-time analysis, the fee catalogue. */
+#include "store/migrations.h"
+
+const char MIGRATION_005[] =
+    "CREATE TABLE logistics_events (id @ID@, party_id BIGINT NOT NULL REFERENCES parties(id),"
+    " kind TEXT NOT NULL, key_kind TEXT NOT NULL, key_value TEXT NOT NULL,"
+    " port TEXT NOT NULL, at BIGINT NOT NULL, received_at BIGINT NOT NULL,"
+    " actor TEXT NOT NULL, UNIQUE (party_id, kind, key_kind, key_value, at));"
+    "CREATE INDEX logistics_events_key ON logistics_events(key_kind, key_value);"
+    "CREATE TABLE logistics_keys (key_kind TEXT NOT NULL, key_value TEXT NOT NULL,"
+    " decl_id BIGINT NOT NULL REFERENCES declarations(id),"
+    " PRIMARY KEY (key_kind, key_value, decl_id));"
+    "CREATE INDEX logistics_keys_decl ON logistics_keys(decl_id);"
+    "CREATE TABLE logistics_links (event_id BIGINT NOT NULL REFERENCES logistics_events(id),"
+    " decl_id BIGINT NOT NULL REFERENCES declarations(id), linked_at BIGINT NOT NULL,"
+    " PRIMARY KEY (event_id, decl_id));"
+    "CREATE INDEX logistics_links_decl ON logistics_links(decl_id);"
+    "CREATE TABLE release_notices (id @ID@, party_id BIGINT NOT NULL REFERENCES parties(id),"
+    " decl_id BIGINT NOT NULL REFERENCES declarations(id), at BIGINT NOT NULL,"
+    " UNIQUE (party_id, decl_id));"
+    "CREATE TABLE decl_facts (decl_id BIGINT PRIMARY KEY REFERENCES declarations(id),"
+    " mode TEXT NOT NULL, port TEXT NOT NULL, history INTEGER NOT NULL);"
+    "CREATE TABLE fees (id @ID@, port TEXT NOT NULL, item TEXT NOT NULL, entity TEXT NOT NULL,"
+    " description TEXT NOT NULL, basis TEXT NOT NULL, unit TEXT NOT NULL,"
+    " free_days BIGINT NOT NULL, rate BIGINT NOT NULL, currency TEXT NOT NULL,"
+    " setting TEXT NOT NULL, legal_basis TEXT NOT NULL, effective_from BIGINT NOT NULL,"
+    " effective_to BIGINT, published_at BIGINT NOT NULL, published_by TEXT NOT NULL,"
+    " UNIQUE (port, item, effective_from));"
+    "CREATE INDEX fees_port ON fees(port, item, effective_from);";
