@@ -482,7 +482,7 @@ out:
 }
 
 int decl_settle(struct db *db, int64_t decl_id, const char *actor) {
-  enum decl_status s;
+  enum decl_status s = DS_RECEIVED;
   char number[32];
   int rc = decl_status_of(db, decl_id, &s, number);
   /* only a declaration waiting for its payment moves; final ones stay as they are */
@@ -492,7 +492,7 @@ int decl_settle(struct db *db, int64_t decl_id, const char *actor) {
 
 int decl_event(struct db *db, int64_t decl_id, const char *kind, const char *actor,
                const char *detail) {
-  enum decl_status s;
+  enum decl_status s = DS_RECEIVED;
   char number[32];
   int rc = decl_status_of(db, decl_id, &s, number);
   return rc < 0 ? rc : event_add(db, decl_id, store_now_us(), kind, s, NULL, 0, actor, 0, detail);
