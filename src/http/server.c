@@ -35,6 +35,23 @@ struct server {
   pthread_mutex_t park_mu;
   struct http_req *parked;
   atomic_int stopping;
+  /* connections and the time by which their current request must be complete */
+  pthread_mutex_t watch_mu;
+  struct conn_watch *watched;
+  int64_t last_sweep_us;
+};
+
+/* Slow clients (slowloris): libmicrohttpd's connection timeout is an idle timeout, reset
+ * by every byte received, so a client sending a byte a second holds its connection (one of
+ * max-connections) for as long as it likes. Each connection therefore has a deadline by
+ * which the request it is sending must be complete, head and body: `timeout` seconds after
+ * the connection opened or its previous answer was sent. Past it, the parker thread shuts
+ * the socket down; libmicrohttpd sees the end of the stream and closes the connection as
+ * usual. While a request is handled or parked (long poll) there is no deadline. */
+struct conn_watch {
+  MHD_socket fd;
+  int64_t deadline_us; /* 0: none */
+  struct conn_watch *prev, *next;
 };
 
 int64_t req_mono_us(void) {
@@ -59,17 +76,106 @@ static void resume_all(struct server *s) {
   }
 }
 
+static int64_t request_deadline(const struct server *s) {
+  return mono_us() + (int64_t)s->app->cfg.conn_timeout * 1000000;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code) {
+  struct server *s = cls;
+  struct conn_watch *w = *socket_context;
+  if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    if (!ci || !(w = calloc(1, sizeof *w))) return; /* unwatched: the idle timeout still applies */
+    w->fd = ci->connect_fd;
+    w->deadline_us = request_deadline(s);
+    pthread_mutex_lock(&s->watch_mu);
+    w->next = s->watched;
+    if (s->watched) s->watched->prev = w;
+    s->watched = w;
+    pthread_mutex_unlock(&s->watch_mu);
+    *socket_context = w;
+  } else if (code == MHD_CONNECTION_NOTIFY_CLOSED && w) {
+    /* called before libmicrohttpd closes the socket: the sweep never sees a reused fd */
+    pthread_mutex_lock(&s->watch_mu);
+    if (w->prev)
+      w->prev->next = w->next;
+    else
+      s->watched = w->next;
+    if (w->next) w->next->prev = w->prev;
+    pthread_mutex_unlock(&s->watch_mu);
+    free(w);
+    *socket_context = NULL;
+  }
+}
+
+/* Sets the deadline of c's current request (0: none). */
+static void watch_set(struct server *s, struct MHD_Connection *c, int64_t deadline_us) {
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  struct conn_watch *w = ci ? ci->socket_context : NULL;
+  if (!w) return;
+  pthread_mutex_lock(&s->watch_mu);
+  w->deadline_us = deadline_us;
+  pthread_mutex_unlock(&s->watch_mu);
+}
+
+static void sweep_slow(struct server *s) {
+  int64_t now = mono_us();
+  if (now - s->last_sweep_us < 250000) return;
+  s->last_sweep_us = now;
+  pthread_mutex_lock(&s->watch_mu);
+  for (struct conn_watch *w = s->watched; w; w = w->next) {
+    if (w->deadline_us && now > w->deadline_us) {
+      shutdown(w->fd, SHUT_RDWR);
+      w->deadline_us = 0;
+    }
+  }
+  pthread_mutex_unlock(&s->watch_mu);
+}
+
 static void *parker_main(void *arg) {
   struct server *s = arg;
   uint64_t gen = notify_generation(s->app->notify);
   while (!atomic_load(&s->stopping)) {
     gen = notify_wait(s->app->notify, gen, 250);
     resume_all(s);
+    sweep_slow(s);
   }
   return NULL;
 }
 
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value) {
+static int hex_value(char c) {
+  return c >= '0' && c <= '9'   ? c - '0'
+         : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                : -1;
+}
+
+/* Decodes %XX in paths and query arguments like libmicrohttpd's own unescaper, except
+ * %00: a NUL would end the C string there and cut the value short (/index.html%00.js
+ * served index.html, /v1/declarations/1%00x read declaration 1). It stays "%00", so such
+ * a path or value matches nothing. */
+static size_t unescape_no_nul(void *cls, struct MHD_Connection *c, char *s) {
+  (void)cls;
+  (void)c;
+  char *w = s;
+  for (const char *p = s; *p;) {
+    int hi = p[0] == '%' ? hex_value(p[1]) : -1, lo = hi >= 0 ? hex_value(p[2]) : -1;
+    if (lo >= 0 && (hi | lo) != 0) {
+      *w++ = (char)(hi * 16 + lo);
+      p += 3;
+    } else {
+      *w++ = *p++;
+    }
+  }
+  *w = 0;
+  return (size_t)(w - s);
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                    const char *value) {
   (void)kind;
   (void)value;
   if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) (*(int *)cls)++;
@@ -86,7 +192,8 @@ static struct http_req *req_new(struct server *s, struct MHD_Connection *c, cons
   arena_init(&r->arena, 64 * 1024 * 1024);
   r->method = arena_strdup(&r->arena, method);
   r->path = arena_strdup(&r->arena, url);
-  const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const union MHD_ConnectionInfo *ci =
+      MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
   if (ci && ci->client_addr) {
     const struct sockaddr *sa = ci->client_addr;
     if (sa->sa_family == AF_INET)
@@ -108,7 +215,8 @@ static void dispatch(struct http_req *r) {
   int mismatch = 0;
   if (r->bad_framing) {
     reply_error(r, 400, "", "bad_framing",
-                "more than one Content-Length, or Content-Length with Transfer-Encoding");
+                "more than one Content-Length, Content-Length with Transfer-Encoding, or a "
+                "transfer coding other than chunked");
     return;
   }
   if (r->body_too_big) {
@@ -125,8 +233,7 @@ static void dispatch(struct http_req *r) {
       router_allow(r, r->path, allow, sizeof allow);
       reply_error(r, 405, "", "method_not_allowed", "this path does not take that method");
       reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
-    }
-    else
+    } else
       reply_error(r, 404, "", "not_found", "no such route");
     return;
   }
@@ -136,9 +243,8 @@ static void dispatch(struct http_req *r) {
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
   struct server *s = cls;
   struct http_req *r = *con_cls;
   (void)version;
@@ -149,11 +255,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     atomic_fetch_add(&s->inflight, 1);
     int ncl = 0;
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &ncl);
-    const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
-    const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                 MHD_HTTP_HEADER_TRANSFER_ENCODING);
-    if (ncl > 1 || (cl && te)) {
+    const char *cl =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    const char *te =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING);
+    /* A transfer coding other than chunked leaves the body's end unknown too (RFC 9112
+     * 6.1): libmicrohttpd would wait for it until the idle timeout. */
+    if (ncl > 1 || (cl && te) || (te && strcasecmp(te, "chunked") != 0)) {
       /* Where this body ends is ambiguous: answer at once and close, so that no byte
        * after it is ever read as a request (request smuggling). */
       r->bad_framing = 1;
@@ -182,7 +290,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (r->body_len + n + 1 > r->body_cap) {
       size_t cap = r->body_cap ? r->body_cap * 2 : 4096;
-      while (cap < r->body_len + n + 1) cap *= 2;
+      while (cap < r->body_len + n + 1)
+        cap *= 2;
       char *nb = realloc(r->body, cap);
       if (!nb) return MHD_NO;
       r->body = nb;
@@ -194,6 +303,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
   }
   if (r->resp) return MHD_YES; /* already answered (early 413) */
+  watch_set(s, c, 0);          /* the request is complete: no deadline while it is handled */
   if (!r->body) r->body = calloc(1, 1);
   r->parked = 0;
   dispatch(r);
@@ -228,7 +338,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe) {
   struct server *s = cls;
   struct http_req *r = *con_cls;
-  (void)c;
+  watch_set(s, c, request_deadline(s)); /* the next request on this connection */
   if (!r) return;
   int64_t us = mono_us() - r->started_us;
   size_t idx = r->route ? route_index(r->route) : routes_count();
@@ -243,8 +353,8 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     fprintf(stderr,
             "{\"ts\":%lld,\"method\":\"%s\",\"route\":\"%s\",\"status\":%u,"
             "\"latency_us\":%lld,\"caller\":%lld,\"login\":\"%s\",\"ip\":\"%s\"}\n",
-            (long long)(store_now_us() / 1000), r->route ? r->route->method : "-", path,
-            status, (long long)us, (long long)r->caller.user_id, login, r->client_ip);
+            (long long)(store_now_us() / 1000), r->route ? r->route->method : "-", path, status,
+            (long long)us, (long long)r->caller.user_id, login, r->client_ip);
   }
   if (r->resp) MHD_destroy_response(r->resp);
   free(r->body);
@@ -263,6 +373,7 @@ int server_start(struct app *app, struct server **out) {
                    MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
   if (!s) return -SW_ENOMEM;
   s->app = app;
+  pthread_mutex_init(&s->watch_mu, NULL);
   if (inet_pton(AF_INET, app->cfg.listen, &a4.sin_addr) == 1) {
     a4.sin_family = AF_INET;
     a4.sin_port = htons((uint16_t)app->cfg.port);
@@ -283,7 +394,8 @@ int server_start(struct app *app, struct server **out) {
       (unsigned)app->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
       (unsigned)app->cfg.conn_timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
       MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-      MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+      MHD_OPTION_NOTIFY_CONNECTION, on_connection, s, MHD_OPTION_UNESCAPE_CALLBACK, unescape_no_nul,
+      NULL, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
   if (!s->d) {
     fprintf(stderr, "cannot listen on %s:%d\n", app->cfg.listen, app->cfg.port);
     free(s);
@@ -320,5 +432,6 @@ void server_stop(struct server *s, int grace_ms) {
   resume_all(s);
   MHD_stop_daemon(s->d);
   pthread_mutex_destroy(&s->park_mu);
+  pthread_mutex_destroy(&s->watch_mu);
   free(s);
 }
