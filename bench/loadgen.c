@@ -280,6 +280,35 @@ static char *build_request(int green, size_t *len, size_t *ref_off) {
   return req;
 }
 
+/* The value of a top-level member of the JSON object in body: the start of its value, or
+ * NULL. Nested objects (a task's or a bill's "status") are skipped. */
+static const char *top_member(const char *body, const char *key) {
+  size_t kl = strlen(key);
+  int depth = 0;
+  for (const char *p = body; *p; p++) {
+    if (*p == '"') {
+      const char *start = p + 1;
+      for (p++; *p && *p != '"'; p++)
+        if (*p == '\\' && p[1]) p++;
+      if (!*p) return NULL;
+      if (depth == 1 && (size_t)(p - start) == kl && memcmp(start, key, kl) == 0) {
+        const char *q = p + 1;
+        while (*q == ' ') q++;
+        if (*q == ':') {
+          for (q++; *q == ' '; q++) {
+          }
+          return q;
+        }
+      }
+    } else if (*p == '{' || *p == '[') {
+      depth++;
+    } else if (*p == '}' || *p == ']') {
+      depth--;
+    }
+  }
+  return NULL;
+}
+
 /* --------------------------------------------------------------------------- workers */
 
 struct sample_id {
@@ -389,17 +418,17 @@ static void *worker_main(void *arg) {
       }
     } else {
       w->ok++;
-      const char *st = strstr(r.body, "\"status\":\"");
-      int released = st && strncmp(st + 10, "released\"", 9) == 0;
+      const char *st = top_member(r.body, "status");
+      int released = st && strncmp(st, "\"released\"", 10) == 0;
       if (released) w->released++;
       else w->non_released++;
       if (green && !released) w->unexpected_body++;
       if (measured && released) push(&w->green_us, &w->n_green, &cap_green, us);
-      const char *idp = strstr(r.body, "\"id\":");
+      const char *idp = top_member(r.body, "id");
       if (released && idp && w->n_ids < MAX_SAMPLE_IDS / 4 && (seq % 97) == 1) {
         if (!w->ids) w->ids = calloc(MAX_SAMPLE_IDS / 4, sizeof *w->ids);
         if (w->ids) {
-          w->ids[w->n_ids].id = atoll(idp + 5);
+          w->ids[w->n_ids].id = atoll(idp);
           w->ids[w->n_ids].sent_real_us = sent_real;
           w->n_ids++;
         }
@@ -505,8 +534,8 @@ static void verify_sample(struct worker *ws, int nw, struct verify_result *vr) {
         vr->failed++;
         continue;
       }
-      const char *st = strstr(r.body, "\"status\":\"");
-      if (!st || strncmp(st + 10, "released\"", 9) != 0) {
+      const char *st = top_member(r.body, "status");
+      if (!st || strncmp(st, "\"released\"", 10) != 0) {
         vr->not_released++;
         continue;
       }
