@@ -187,7 +187,7 @@ static int read_response(struct conn *c, struct response *r) {
   const char *cn = header(c->buf, hend, "Connection");
   if (cn && strncasecmp(cn + strspn(cn, " "), "close", 5) == 0) r->close = 1;
   if (!(te && strncasecmp(te + strspn(te, " "), "chunked", 7) == 0)) {
-    long long clen = cl ? atoll(cl) : -1;
+    long long clen = cl ? strtoll(cl, NULL, 10) : -1;
     if (clen < 0 || clen > RESP_MAX) return -1;
     while (c->len < hlen + (size_t)clen)
       if (fill(c) < 0) return -1;
@@ -428,7 +428,7 @@ static void *worker_main(void *arg) {
       if (released && idp && w->n_ids < MAX_SAMPLE_IDS / 4 && (seq % 97) == 1) {
         if (!w->ids) w->ids = calloc(MAX_SAMPLE_IDS / 4, sizeof *w->ids);
         if (w->ids) {
-          w->ids[w->n_ids].id = atoll(idp);
+          w->ids[w->n_ids].id = strtoll(idp, NULL, 10);
           w->ids[w->n_ids].sent_real_us = sent_real;
           w->n_ids++;
         }
@@ -592,18 +592,18 @@ int main(int argc, char **argv) {
   while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
     switch (ch) {
     case 'H': O.host = optarg; break;
-    case 'p': O.port = atoi(optarg); break;
+    case 'p': O.port = (int)strtol(optarg, NULL, 10); break;
     case 't': O.token = optarg; break;
-    case 'c': O.conns = atoi(optarg); break;
-    case 'r': O.rate = atof(optarg); break;
-    case 'd': O.duration = atof(optarg); break;
-    case 'w': O.warmup = atof(optarg); break;
-    case 'i': O.items = atoi(optarg); break;
-    case 'g': O.green_pct = atoi(optarg); break;
-    case 'v': O.verify = atoi(optarg); break;
+    case 'c': O.conns = (int)strtol(optarg, NULL, 10); break;
+    case 'r': O.rate = strtod(optarg, NULL); break;
+    case 'd': O.duration = strtod(optarg, NULL); break;
+    case 'w': O.warmup = strtod(optarg, NULL); break;
+    case 'i': O.items = (int)strtol(optarg, NULL, 10); break;
+    case 'g': O.green_pct = (int)strtol(optarg, NULL, 10); break;
+    case 'v': O.verify = (int)strtol(optarg, NULL, 10); break;
     case 'j': O.json = 1; break;
     case 'f': O.fetch = optarg; break;
-    case 'm': O.max_lag = atof(optarg); break;
+    case 'm': O.max_lag = strtod(optarg, NULL); break;
     case 'h': usage(stdout); return 0;
     default: usage(stderr); return 2;
     }
