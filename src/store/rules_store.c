@@ -6,6 +6,7 @@
 #include "core/err.h"
 #include "core/timefmt.h"
 #include "store/audit.h"
+#include "store/json_rows.h"
 #include "store/store.h"
 
 int rules_ruleset_version(struct db *db, int64_t *out) {
@@ -89,26 +90,12 @@ out:
 
 json_t *rules_list_json(struct db *db) {
   static const char *const sql = "SELECT body FROM routing_rules ORDER BY rule_id";
-  struct db_stmt *st;
-  json_t *arr = json_array();
-  if (db_prepare(db, sql, &st) < 0) return arr;
-  while (db_step(st) == 1) {
-    json_t *j = json_loads(db_col_text(st, 0), 0, NULL);
-    if (j) json_array_append_new(arr, j);
-  }
-  db_done(st);
-  return arr;
+  return json_rows_all(db, sql, NULL);
 }
 
 json_t *rules_get_json(struct db *db, const char *rule_id) {
   static const char *const sql = "SELECT body FROM routing_rules WHERE rule_id = ?1";
-  struct db_stmt *st;
-  json_t *j = NULL;
-  if (db_prepare(db, sql, &st) < 0) return NULL;
-  db_bind_text(st, 1, rule_id);
-  if (db_step(st) == 1) j = json_loads(db_col_text(st, 0), 0, NULL);
-  db_done(st);
-  return j;
+  return json_rows_one(db, sql, rule_id);
 }
 
 json_t *rules_history_json(struct db *db, const char *rule_id) {
