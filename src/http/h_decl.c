@@ -27,12 +27,13 @@ int64_t req_id_param(struct http_req *r, const char *name) {
 
 /* Answers with the declaration as stored (status 200 or 201), or 500 if it vanished. */
 static void reply_decl(struct http_req *r, unsigned status, int64_t id) {
-  json_t *doc = decl_get_json(store_reader(r->app->store), id);
-  if (!doc) {
+  size_t len = 0;
+  char *text = decl_get_text(store_reader(r->app->store), id, &len);
+  if (!text) {
     reply_error(r, 500, "", "read_failed", "the declaration could not be read back");
     return;
   }
-  reply_json(r, status, doc);
+  reply_json_text(r, status, text, len);
 }
 
 void h_decl_submit(struct http_req *r) {

@@ -133,6 +133,13 @@ void reply_json(struct http_req *r, unsigned status, json_t *doc) {
   reply_json_typed(r, status, doc, "application/json");
 }
 
+void reply_json_text(struct http_req *r, unsigned status, char *text, size_t len) {
+  struct MHD_Response *resp =
+      MHD_create_response_from_buffer_with_free_callback(len, text, free);
+  if (!resp) free(text);
+  set_response(r, status, resp, "application/json");
+}
+
 void reply_problem(struct http_req *r, unsigned status, const char *slug, const char *title,
                    const char *detail, const struct errlist *errs) {
   char type[96];

@@ -62,6 +62,8 @@ int req_query_int(struct http_req *r, const char *name, long lo, long hi, long d
 
 /* Answers with a JSON document (takes the reference). */
 void reply_json(struct http_req *r, unsigned status, json_t *doc);
+/* Answers with JSON text already encoded (takes ownership of the malloc'd text). */
+void reply_json_text(struct http_req *r, unsigned status, char *text, size_t len);
 /* Answers with bytes; copy 0 means data is static and outlives the response. */
 void reply_bytes(struct http_req *r, unsigned status, const char *content_type,
                  const void *data, size_t len, int copy);

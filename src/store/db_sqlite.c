@@ -1,6 +1,7 @@
 /* db_sqlite.c - the SQLite implementation of db.h. */
 #include "store/db.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,7 +38,16 @@ static int map_rc(sqlite3 *h, int rc) {
   }
 }
 
+/* Process-wide settings, before SQLite's first use: no memory statistics, which would take
+ * one global mutex around every allocation of every connection. */
+static void sqlite_setup(void) {
+  sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  sqlite3_initialize();
+}
+
 int db_open_sqlite(const char *path, int readonly, struct db **out) {
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, sqlite_setup);
   struct db *db = calloc(1, sizeof *db);
   if (!db) return -SW_ENOMEM;
   int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY
@@ -48,7 +58,9 @@ int db_open_sqlite(const char *path, int readonly, struct db **out) {
   sqlite3_extended_result_codes(db->h, 1);
   const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                   "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;";
+                                   "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"
+                                   /* savepoint journals in memory, not a temp file */
+                                   "PRAGMA temp_store=MEMORY;";
   if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK) goto fail;
   *out = db;
   return 0;

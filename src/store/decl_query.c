@@ -1,6 +1,7 @@
 /* decl_query.c - read side of the declaration engine: visibility, details, lists, inbox,
  * event feed. Every list is bounded and cursor-paged. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/err.h"
@@ -67,7 +68,21 @@ static json_t *task_row_json(struct db_stmt *st, int first_col) {
   "t.id, t.agency, t.state, t.reason, t.rules, t.automated, t.since, t.reason_code, t.note,"\
   " t.inspection_at, t.decided_by"
 
-json_t *decl_get_json(struct db *db, int64_t decl_id) {
+/* The declaration as a document. With raw set, "content" and "assessment" are left out of
+ * the document and their stored texts are returned in raw->content / raw->assessment
+ * (malloc'd; assessment NULL when there is none) to be written out verbatim. */
+struct decl_raw {
+  char *content, *assessment;
+};
+
+static char *dup_text(const char *s) {
+  size_t n = strlen(s) + 1;
+  char *d = malloc(n);
+  if (d) memcpy(d, s, n);
+  return d;
+}
+
+static json_t *decl_build(struct db *db, int64_t decl_id, struct decl_raw *raw) {
   static const char *const q_decl =
       "SELECT d.id, d.number, d.type, d.status, d.reference, d.office, d.content, d.ruleset,"
       " d.clearance, d.created_at, d.updated_at, dp.national_id, pp.national_id"
@@ -84,12 +99,20 @@ json_t *decl_get_json(struct db *db, int64_t decl_id) {
                   (json_int_t)db_col_int64(st, 0), "number", db_col_text(st, 1), "type",
                   db_col_text(st, 2), "status", db_col_text(st, 3), "reference",
                   db_col_text(st, 4), "office", db_col_text(st, 5), "content",
-                  stored_json(db_col_text(st, 6)), "ruleset", (json_int_t)db_col_int64(st, 7),
+                  raw ? json_null() : stored_json(db_col_text(st, 6)), "ruleset",
+                  (json_int_t)db_col_int64(st, 7),
                   "created_at", time_json(db_col_int64(st, 9)), "updated_at",
                   time_json(db_col_int64(st, 10)), "declarant", db_col_text(st, 11),
                   "principal", db_col_text(st, 12));
     if (d && !db_col_is_null(st, 8))
       json_object_set_new(d, "clearance", json_string(db_col_text(st, 8)));
+    if (d && raw) {
+      json_object_del(d, "content");
+      if (!(raw->content = dup_text(db_col_text(st, 6)))) {
+        json_decref(d);
+        d = NULL;
+      }
+    }
   }
   db_done(st);
   if (!d) return NULL;
@@ -119,11 +142,47 @@ json_t *decl_get_json(struct db *db, int64_t decl_id) {
   }
   json_object_set_new(d, "tasks", tasks);
   json_object_set_new(d, "pending", pending);
-  json_t *as = assessment_json(db, decl_id);
-  if (as) json_object_set_new(d, "assessment", as);
+  if (raw) {
+    raw->assessment = assessment_text(db, decl_id);
+  } else {
+    json_t *as = assessment_json(db, decl_id);
+    if (as) json_object_set_new(d, "assessment", as);
+  }
   json_t *bill = bill_of_decl_json(db, decl_id);
   if (bill) json_object_set_new(d, "bill", bill);
   return d;
+}
+
+json_t *decl_get_json(struct db *db, int64_t decl_id) { return decl_build(db, decl_id, NULL); }
+
+/* Appends ,"key":value before the closing brace of the object text at buf[0..*len). */
+static void splice_member(char *buf, size_t *len, const char *key, const char *value) {
+  size_t n = *len - 1; /* drop the '}' */
+  int empty = n == 1;  /* "{}" */
+  n += (size_t)sprintf(buf + n, "%s\"%s\":%s}", empty ? "" : ",", key, *value ? value : "null");
+  *len = n;
+}
+
+char *decl_get_text(struct db *db, int64_t decl_id, size_t *len) {
+  struct decl_raw raw = {0};
+  json_t *d = decl_build(db, decl_id, &raw);
+  char *head = d ? json_dumps(d, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  char *out = NULL;
+  json_decref(d);
+  if (head) {
+    size_t n = strlen(head);
+    size_t cap = n + strlen(raw.content) + (raw.assessment ? strlen(raw.assessment) : 0) + 64;
+    if ((out = malloc(cap))) {
+      memcpy(out, head, n + 1);
+      splice_member(out, &n, "content", raw.content);
+      if (raw.assessment) splice_member(out, &n, "assessment", raw.assessment);
+      *len = n;
+    }
+  }
+  free(head);
+  free(raw.content);
+  free(raw.assessment);
+  return out;
 }
 
 static json_t *event_row_json(struct db_stmt *st) {

@@ -80,6 +80,10 @@ int decl_event(struct db *db, int64_t decl_id, const char *kind, const char *act
 int decl_visible(struct db *db, int64_t decl_id, const struct caller *c);
 /* Declaration with its tasks and submitted content; NULL when absent. */
 json_t *decl_get_json(struct db *db, int64_t decl_id);
+/* The same document as compact JSON text (malloc'd, length in *len), with the stored
+ * content and assessment written verbatim instead of parsed and re-encoded; NULL when
+ * absent or out of memory. */
+char *decl_get_text(struct db *db, int64_t decl_id, size_t *len);
 /* The declaration's events, oldest first. */
 json_t *decl_events_json(struct db *db, int64_t decl_id);
 

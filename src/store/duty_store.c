@@ -604,6 +604,17 @@ json_t *bill_of_decl_json(struct db *db, int64_t decl_id) {
   return j;
 }
 
+char *assessment_text(struct db *db, int64_t decl_id) {
+  static const char *const sql = "SELECT body FROM assessments WHERE decl_id = ?1";
+  struct db_stmt *st;
+  char *text = NULL;
+  if (db_prepare(db, sql, &st) < 0) return NULL;
+  db_bind_int64(st, 1, decl_id);
+  if (db_step(st) == 1) text = strdup(db_col_text(st, 0));
+  db_done(st);
+  return text;
+}
+
 json_t *assessment_json(struct db *db, int64_t decl_id) {
   static const char *const sql = "SELECT body FROM assessments WHERE decl_id = ?1";
   struct db_stmt *st;

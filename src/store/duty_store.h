@@ -76,6 +76,8 @@ json_t *bills_json(struct db *db, const struct caller *c, const char *number);
 json_t *bill_of_decl_json(struct db *db, int64_t decl_id);
 /* A declaration's assessment as stored, or NULL. */
 json_t *assessment_json(struct db *db, int64_t decl_id);
+/* The stored assessment's JSON text (malloc'd), NULL when there is none. */
+char *assessment_text(struct db *db, int64_t decl_id);
 /* Reconciliation of one day: bills issued, paid, secured, restored; outstanding at its end. */
 json_t *revenue_json(struct db *db, int64_t day);
 

@@ -18,6 +18,7 @@ struct write_job {
   void *arg;
   int rc;
   int done;
+  pthread_cond_t done_cv; /* signalled once, when done is set (only its caller waits) */
   struct write_job *next;
 };
 
@@ -33,7 +34,6 @@ struct store {
   pthread_t thread;
   pthread_mutex_t mu;
   pthread_cond_t work;     /* signalled when jobs are queued or on stop */
-  pthread_cond_t finished; /* broadcast after each batch */
   struct write_job *head, *tail;
   int stopping;
   struct store_stats stats;
@@ -102,8 +102,11 @@ static void run_batch(struct store *s, struct write_job *jobs) {
   s->stats.commits++;
   s->stats.jobs += n;
   s->stats.batch_hist[batch_bucket(n)]++;
-  for (struct write_job *j = jobs; j; j = j->next) j->done = 1;
-  pthread_cond_broadcast(&s->finished);
+  for (struct write_job *j = jobs, *next; j; j = next) {
+    next = j->next; /* the job lives on its caller's stack: read next before waking it */
+    j->done = 1;
+    pthread_cond_signal(&j->done_cv);
+  }
   pthread_mutex_unlock(&s->mu);
 }
 
@@ -138,6 +141,7 @@ int store_write(struct store *s, store_write_fn fn, void *arg) {
     pthread_mutex_unlock(&s->mu);
     return -SW_ESHUTDOWN;
   }
+  pthread_cond_init(&job.done_cv, NULL);
   if (s->tail)
     s->tail->next = &job;
   else
@@ -145,8 +149,9 @@ int store_write(struct store *s, store_write_fn fn, void *arg) {
   s->tail = &job;
   s->stats.queue_depth++;
   pthread_cond_signal(&s->work);
-  while (!job.done) pthread_cond_wait(&s->finished, &s->mu);
+  while (!job.done) pthread_cond_wait(&job.done_cv, &s->mu);
   pthread_mutex_unlock(&s->mu);
+  pthread_cond_destroy(&job.done_cv);
   return job.rc;
 }
 
@@ -175,7 +180,6 @@ int store_open(const char *path, struct store **out) {
   s->path = strdup(path);
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->work, NULL);
-  pthread_cond_init(&s->finished, NULL);
   if (!s->path || pthread_key_create(&s->reader_key, NULL) != 0) {
     free(s->path);
     free(s);
@@ -215,7 +219,6 @@ void store_free(struct store *s) {
   pthread_key_delete(s->reader_key);
   pthread_mutex_destroy(&s->mu);
   pthread_cond_destroy(&s->work);
-  pthread_cond_destroy(&s->finished);
   free(s->path);
   free(s);
 }
