@@ -5,8 +5,10 @@
 #include "core/err.h"
 #include "core/errlist.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* One table per JSON object describes its fields: the decoder and the encoder walk the
@@ -543,4 +545,225 @@ out:
     obj = NULL;
   }
   return obj;
+}
+
+/* ---- canonical text, written directly ----
+ * decl_to_text writes exactly the bytes json_dumps(decl_to_json(d), JSON_COMPACT |
+ * JSON_SORT_KEYS) would (a unit test holds them equal), without building and sorting a
+ * tree: the submission path stores and hashes this text. */
+
+struct tbuf {
+  char *p;
+  size_t n, cap;
+  bool fail; /* out of memory, or a string that is not UTF-8 */
+};
+
+static void tb_put(struct tbuf *b, const char *s, size_t n) {
+  if (b->fail) return;
+  if (b->n + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 1024;
+    while (cap < b->n + n + 1) cap *= 2;
+    char *np = realloc(b->p, cap);
+    if (!np) {
+      b->fail = true;
+      return;
+    }
+    b->p = np;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->n, s, n);
+  b->n += n;
+  b->p[b->n] = 0;
+}
+
+static void tb_cstr(struct tbuf *b, const char *s) { tb_put(b, s, strlen(s)); }
+
+/* Length of the UTF-8 sequence at s (as jansson accepts it: no overlongs, no surrogates,
+ * nothing above U+10FFFF), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s) {
+  unsigned c = s[0];
+  size_t len;
+  unsigned cp;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
+  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
+  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
+  else return 0;
+  for (size_t i = 1; i < len; i++) {
+    if ((s[i] & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (s[i] & 0x3F);
+  }
+  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+      (cp >= 0xD800 && cp <= 0xDFFF))
+    return 0;
+  return len;
+}
+
+/* A JSON string literal, escaped as jansson escapes it without JSON_ENSURE_ASCII. */
+static void tb_json_str(struct tbuf *b, const char *str) {
+  const unsigned char *s = (const unsigned char *)str, *run = s;
+  tb_put(b, "\"", 1);
+  while (*s) {
+    size_t len = utf8_seq(s);
+    if (!len) {
+      b->fail = true;
+      return;
+    }
+    if (len == 1 && (*s == '"' || *s == '\\' || *s < 0x20)) {
+      char esc[8];
+      tb_put(b, (const char *)run, (size_t)(s - run));
+      switch (*s) {
+      case '"': tb_put(b, "\\\"", 2); break;
+      case '\\': tb_put(b, "\\\\", 2); break;
+      case '\b': tb_put(b, "\\b", 2); break;
+      case '\f': tb_put(b, "\\f", 2); break;
+      case '\n': tb_put(b, "\\n", 2); break;
+      case '\r': tb_put(b, "\\r", 2); break;
+      case '\t': tb_put(b, "\\t", 2); break;
+      default:
+        snprintf(esc, sizeof esc, "\\u%04X", (unsigned)*s);
+        tb_put(b, esc, 6);
+      }
+      run = s + 1;
+    }
+    s += len;
+  }
+  tb_put(b, (const char *)run, (size_t)(s - run));
+  tb_put(b, "\"", 1);
+}
+
+/* Each object table's fields in key order (strcmp, as JSON_SORT_KEYS), computed once. */
+#define SORTED_DESCS 16
+#define SORTED_FIELDS 96
+static struct {
+  const struct objdesc *od;
+  unsigned char order[SORTED_FIELDS];
+} sorted_descs[SORTED_DESCS];
+static size_t n_sorted_descs;
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+static const struct objdesc *sort_target;
+
+static int by_field_name(const void *a, const void *b) {
+  const struct fdesc *f = sort_target->fields;
+  unsigned char x = *(const unsigned char *)a, y = *(const unsigned char *)b;
+  int c = strcmp(f[x].name, f[y].name);
+  return c ? c : (int)x - (int)y; /* equal names keep table order: the later one wins */
+}
+
+static void sort_desc(const struct objdesc *od) {
+  for (size_t i = 0; i < n_sorted_descs; i++)
+    if (sorted_descs[i].od == od) return;
+  if (n_sorted_descs == SORTED_DESCS || od->n > SORTED_FIELDS) abort(); /* tables grew */
+  unsigned char *order = sorted_descs[n_sorted_descs].order;
+  sorted_descs[n_sorted_descs++].od = od;
+  for (size_t i = 0; i < od->n; i++) order[i] = (unsigned char)i;
+  sort_target = od;
+  qsort(order, od->n, 1, by_field_name);
+  for (size_t i = 0; i < od->n; i++)
+    if (od->fields[i].sub) sort_desc(od->fields[i].sub);
+}
+
+static void sort_all_descs(void) { sort_desc(&decl_d); }
+
+static const unsigned char *sorted_order(const struct objdesc *od) {
+  for (size_t i = 0; i < n_sorted_descs; i++)
+    if (sorted_descs[i].od == od) return sorted_descs[i].order;
+  abort(); /* every table is reachable from decl_d */
+}
+
+static void text_object(struct tbuf *b, const struct objdesc *od, const void *base,
+                        unsigned type_bit, const char *root_type);
+
+/* Whether field f of base is written for type_bit (as encode_into decides). */
+static bool field_written(const struct fdesc *f, const void *base, unsigned type_bit) {
+  if (type_bit && f->types && !(f->types & type_bit)) return false;
+  if (!type_bit && f->types == DECL_TYPES_VESSEL && strcmp(f->name, "port") == 0) return false;
+  switch (f->kind) {
+  case F_STR: return *CAT(base, f->off, char *) != NULL;
+  case F_STRARR:
+  case F_OBJARR:
+    return f->has_off != NOHAS ? *CAT(base, f->has_off, bool) : *CAT(base, f->cnt_off, size_t) > 0;
+  default: return *CAT(base, f->has_off, bool);
+  }
+}
+
+static void text_value(struct tbuf *b, const struct fdesc *f, const void *base, unsigned type_bit) {
+  char buf[DEC_STR_MAX > 32 ? DEC_STR_MAX : 32];
+  switch (f->kind) {
+  case F_STR: tb_json_str(b, *CAT(base, f->off, char *)); return;
+  case F_MONEY:
+    dec_format(*CAT(base, f->off, int64_t), DEC_SCALE_MONEY, 0, buf, sizeof buf);
+    tb_json_str(b, buf);
+    return;
+  case F_QTY:
+    dec_format(*CAT(base, f->off, int64_t), DEC_SCALE_QTY, DEC_FMT_TRIM, buf, sizeof buf);
+    tb_json_str(b, buf);
+    return;
+  case F_INT:
+    snprintf(buf, sizeof buf, "%lld", (long long)*CAT(base, f->off, int64_t));
+    tb_cstr(b, buf);
+    return;
+  case F_BOOL: tb_cstr(b, *CAT(base, f->off, bool) ? "true" : "false"); return;
+  case F_OBJ: text_object(b, f->sub, CAT(base, f->off, void), type_bit, NULL); return;
+  case F_STRARR:
+  case F_OBJARR: {
+    size_t n = *CAT(base, f->cnt_off, size_t);
+    const void *elems = *CAT(base, f->off, void *);
+    tb_put(b, "[", 1);
+    for (size_t i = 0; i < n; i++) {
+      if (i) tb_put(b, ",", 1);
+      if (f->kind == F_OBJARR) {
+        text_object(b, f->sub, (const char *)elems + i * f->sub->size, 0, NULL);
+      } else {
+        const char *s = ((char *const *)elems)[i];
+        if (s) tb_json_str(b, s);
+        else tb_put(b, "null", 4);
+      }
+    }
+    tb_put(b, "]", 1);
+    return;
+  }
+  }
+}
+
+/* Writes od's present fields of base as an object in key order; root_type, when set, is
+ * the root's "type" member, merged into that order. */
+static void text_object(struct tbuf *b, const struct objdesc *od, const void *base,
+                        unsigned type_bit, const char *root_type) {
+  const unsigned char *order = sorted_order(od);
+  bool first = true;
+  tb_put(b, "{", 1);
+  for (size_t k = 0; k <= od->n; k++) {
+    const struct fdesc *f = k < od->n ? &od->fields[order[k]] : NULL;
+    if (root_type && (!f || strcmp("type", f->name) < 0)) {
+      tb_cstr(b, first ? "\"type\":" : ",\"type\":");
+      tb_json_str(b, root_type);
+      root_type = NULL;
+      first = false;
+    }
+    if (!f || !field_written(f, base, type_bit)) continue;
+    /* of equal names the last one written wins, as json_object_set_new would have it */
+    bool later = false;
+    for (size_t j = k + 1; j < od->n && strcmp(od->fields[order[j]].name, f->name) == 0; j++)
+      if (field_written(&od->fields[order[j]], base, type_bit)) later = true;
+    if (later) continue;
+    if (!first) tb_put(b, ",", 1);
+    first = false;
+    tb_json_str(b, f->name);
+    tb_put(b, ":", 1);
+    text_value(b, f, base, type_bit);
+  }
+  tb_put(b, "}", 1);
+}
+
+char *decl_to_text(const struct decl *d) {
+  struct tbuf b = {0};
+  pthread_once(&sorted_once, sort_all_descs);
+  unsigned bit = d->type != DECL_TYPE_NONE ? DECL_TYPE_BIT(d->type) : 0;
+  text_object(&b, &decl_d, d, bit, d->type != DECL_TYPE_NONE ? decl_type_name(d->type) : NULL);
+  if (b.fail) {
+    free(b.p);
+    return NULL;
+  }
+  return b.p;
 }

@@ -27,4 +27,9 @@ int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct
  * new reference, or NULL when out of memory or a string is not valid UTF-8. */
 json_t *decl_to_json(const struct decl *d);
 
+/* The same canonical content as compact JSON text with keys in sorted order: byte for byte
+ * json_dumps(decl_to_json(d), JSON_COMPACT | JSON_SORT_KEYS), written directly. Returns a
+ * malloc'd string, or NULL when out of memory or a string is not valid UTF-8. */
+char *decl_to_text(const struct decl *d);
+
 #endif

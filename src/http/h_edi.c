@@ -7,7 +7,11 @@
  * POST /v1/declarations: same validation, routing and registration, same problem codes
  * (carried in the APERAK's FTX). The answer is two interchanges in one body: the CONTRL
  * (syntax level, for the whole interchange), then the APERAKs (application level:
- * 29 accepted with RFF+ABT the official number, or 27 with ERC/FTX per problem). */
+ * 29 accepted with RFF+ABT the official number, or 27 with ERC/FTX per problem).
+ *
+ * Every declaration registered from a CUSDEC (or re-lodged identically by one) is recorded
+ * as arrived by EDIFACT, with the interchange's sender (store/edi_store.h). Its status
+ * changes are then served as CUSRES by GET /v1/declarations/{id}/cusres. */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -16,11 +20,14 @@
 #include "codec/edifact/edi_ack.h"
 #include "codec/edifact/edi_check.h"
 #include "codec/edifact/edi_cusdec.h"
+#include "codec/edifact/edi_cusres.h"
 #include "core/err.h"
 #include "http/app.h"
 #include "http/handlers.h"
 #include "http/submit.h"
 #include "store/decl_store.h"
+#include "store/edi_store.h"
+#include "store/store.h"
 
 #define EDI_MAX_MESSAGES 1000 /* APERAKs answered per request; more are refused */
 
@@ -52,6 +59,28 @@ static int run_segment(void *ctx, const struct edi_segment *s, const struct edi_
   }
   if (x->map && edi_cusdec_segment(x->map, s, env) < 0) return -SW_ENOMEM;
   return 0;
+}
+
+static int arrival_job(struct db *db, void *arg) { return edi_arrival_record(db, arg); }
+
+/* Records that declaration id arrived by the message env describes. A failure is logged,
+ * not answered: the declaration is registered, and lodging the same CUSDEC again (an
+ * identical resubmission) records it then. */
+static void record_arrival(struct edi_run *x, const struct edi_envelope *env, int64_t id) {
+  struct edi_arrival a;
+  memset(&a, 0, sizeof a);
+  a.decl_id = id;
+  snprintf(a.sender, sizeof a.sender, "%s", env->ic.sender);
+  snprintf(a.sender_qual, sizeof a.sender_qual, "%s", env->ic.sender_qual);
+  snprintf(a.interchange_ref, sizeof a.interchange_ref, "%s", env->ic.ref);
+  snprintf(a.message_ref, sizeof a.message_ref, "%s", env->msg.ref);
+  snprintf(a.message, sizeof a.message, "%s:%s:%s:%s", env->msg.type, env->msg.version,
+           env->msg.release, env->msg.agency);
+  if (store_write(x->r->app->store, arrival_job, &a) < 0)
+    fprintf(stderr,
+            "{\"level\":\"error\",\"msg\":\"EDIFACT arrival not recorded\","
+            "\"declaration\":%lld}\n",
+            (long long)id);
 }
 
 /* One APERAK for the message that just ended. */
@@ -86,6 +115,7 @@ static void run_end(void *ctx, int level, const struct edi_envelope *env) {
                                x->errs, &id)) {
     case SUBMIT_CREATED:
     case SUBMIT_EXISTED: {
+      record_arrival(x, env, id);
       json_t *doc_json = decl_get_json(store_reader(x->r->app->store), id);
       const char *n = doc_json ? json_string_value(json_object_get(doc_json, "number")) : NULL;
       snprintf(number, sizeof number, "%s", n ? n : "");
@@ -118,6 +148,7 @@ void h_edi(struct http_req *r) {
   x.now = (int64_t)time(NULL);
   edi_writer_init(&x.w, &x.aperaks, 3);
   x.w.newline = 1;
+  x.w.latin1 = 1; /* the APERAK interchange is UNOC; problem texts are UTF-8 */
   struct edi_contrl_opts co = {"OPENSW", NULL, x.now, 0};
   struct edi_check_opts o;
   memset(&o, 0, sizeof o);
@@ -156,6 +187,7 @@ void h_edi(struct http_req *r) {
     edi_buf_init(&body, 32u << 20);
     edi_writer_init(&w, &body, 3);
     w.newline = 1;
+    w.latin1 = 1;
     edi_buf_put(&body, contrl.p, contrl.len);
     edi_w_unb(&w, &ic, "OPENSW", NULL, ref, x.now);
     edi_buf_put(&body, x.aperaks.p, x.aperaks.len);
@@ -173,4 +205,84 @@ out:
   edi_contrl_free(c);
   edi_buf_release(&contrl);
   edi_buf_release(&x.aperaks);
+}
+
+/* ---- GET /v1/declarations/{id}/cusres ---- */
+
+#define CUSRES_MAX 64 /* status changes answered; a declaration has a handful */
+
+void h_edi_cusres(struct http_req *r) {
+  struct db *db = store_reader(r->app->store);
+  struct edi_arrival arr;
+  struct edi_cusres *msgs;
+  struct edi_buf out;
+  char ref[24];
+  int64_t id = req_id_param(r, "id");
+  if (!id) return;
+  if (!db) {
+    reply_error(r, 503, "", "unavailable", "the store cannot be read now; retry");
+    return;
+  }
+  int v = decl_visible(db, id, &r->caller);
+  if (v < 0) {
+    reply_error(r, 503, "", "unavailable", "the store cannot be read now; retry");
+    return;
+  }
+  if (v != 1) {
+    reply_error(r, 404, "", "not_found", "no such declaration");
+    return;
+  }
+  int rc = edi_arrival_get(db, id, &arr);
+  if (rc < 0) {
+    reply_error(r, 503, "", "unavailable", "the store cannot be read now; retry");
+    return;
+  }
+  if (rc == 0) {
+    reply_error(r, 409, "", "not_edifact",
+                "this declaration was not lodged over UN/EDIFACT (POST /v1/edi), so it has no "
+                "CUSRES; follow it with GET /v1/declarations/{id}/events");
+    return;
+  }
+  if (!(msgs = arena_alloc(&r->arena, CUSRES_MAX * sizeof *msgs))) {
+    reply_error(r, 503, "", "unavailable", "out of memory");
+    return;
+  }
+  int n = edi_cusres_collect(db, id, &r->arena, msgs, CUSRES_MAX);
+  if (n == -SW_ENOTFOUND) {
+    reply_error(r, 404, "", "not_found", "no such declaration");
+    return;
+  }
+  if (n <= 0) {
+    reply_error(r, 503, "", "unavailable",
+                n == 0 ? "the declaration has no recorded status yet; retry"
+                       : "the status changes cannot be read now; retry");
+    return;
+  }
+  int64_t now_us = store_now_us();
+  /* an interchange control reference (an..14) unique per answer: R + time in base 36 */
+  {
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+    char tmp[16];
+    size_t k = 0;
+    uint64_t t = (uint64_t)now_us;
+    do {
+      tmp[k++] = digits[t % 36];
+      t /= 36;
+    } while (t && k < 13);
+    ref[0] = 'R';
+    for (size_t i = 0; i < k; i++)
+      ref[1 + i] = tmp[k - 1 - i];
+    ref[1 + k] = 0;
+  }
+  struct edi_cusres_envelope env = {.sender = "OPENSW",
+                                    .recipient = arr.sender,
+                                    .recipient_qual = arr.sender_qual,
+                                    .ref = ref,
+                                    .now = now_us / 1000000};
+  edi_buf_init(&out, 4u << 20);
+  if (edi_cusres_interchange(&out, &env, msgs, (size_t)n) < 0)
+    reply_error(r, 503, "", "unavailable", "the CUSRES could not be written");
+  else
+    reply_bytes(r, 200, "application/EDIFACT", out.p, out.len, 1);
+  edi_buf_release(&out);
 }

@@ -101,5 +101,6 @@ void h_agencies_list(struct http_req *r);
 void h_parties_list(struct http_req *r);
 /* h_edi.c */
 void h_edi(struct http_req *r);
+void h_edi_cusres(struct http_req *r);
 
 #endif

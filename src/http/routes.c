@@ -25,6 +25,8 @@ const struct route ROUTES[] = {
     {"GET", "/v1/declarations", h_decl_list, ACC_PARTY | ACC_ADMIN, "own declarations"},
     {"GET", "/v1/declarations/{id}", h_decl_get, ACC_ANY_USER, "a declaration with tasks"},
     {"GET", "/v1/declarations/{id}/events", h_decl_events, ACC_ANY_USER, "its timeline"},
+    {"GET", "/v1/declarations/{id}/cusres", h_edi_cusres, ACC_ANY_USER,
+     "status changes as UN/EDIFACT CUSRES (declarations lodged over EDIFACT)"},
     {"POST", "/v1/declarations/{id}/responses", h_decl_respond, ACC_PARTY,
      "answer an agency's hold"},
     {"POST", "/v1/declarations/{id}/cancel", h_decl_cancel, ACC_PARTY, "cancel"},

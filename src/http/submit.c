@@ -104,7 +104,7 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   struct route_result *route = arena_alloc(a, sizeof *route);
   struct ruleset *rs = NULL;
   char *content = NULL, hash[CRYPTO_HEX32_LEN], office[8];
-  json_t *canon = NULL, *as_doc = NULL;
+  json_t *as_doc = NULL;
   char *as_text = NULL;
   enum submit_outcome out = SUBMIT_UNAVAILABLE;
   if (!db || !route) {
@@ -155,8 +155,7 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
                 "no routing rule applies to this declaration; the administrator must add one");
     goto done;
   }
-  canon = decl_to_json(d);
-  content = canon ? json_dumps(canon, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+  content = decl_to_text(d);
   if (!content) {
     errlist_add(errs, "", "encode_failed", "the declaration could not be encoded");
     goto done;
@@ -199,7 +198,6 @@ done:
   ruleset_release(app, rs);
   json_decref(as_doc);
   free(as_text);
-  json_decref(canon);
   free(content);
   return out;
 }

@@ -13,5 +13,6 @@ extern const char MIGRATION_002[];
 extern const char MIGRATION_003[];
 extern const char MIGRATION_004[];
 extern const char MIGRATION_005[];
+extern const char MIGRATION_006[];
 
 #endif

@@ -16,6 +16,7 @@ import {
   shrimpImport, phoneImport, submitOk, taskOf, allPages, TRADER1_PARTY, TRADER2_PARTY,
   closeClean,
 } from './lib/declarations.mjs';
+import { cusdec, postEdi } from './lib/edifact.mjs';
 
 const CALLERS = ['anonymous', 'trader1', 'trader2', 'broker1', 'bank1', 'customs1',
   'maritime1', 'border1', 'quarantine1', 'commerce1', 'tax1', 'customs-sup', 'admin'];
@@ -124,6 +125,10 @@ const SPEC = {
   },
   'GET /v1/declarations/{id}/events': {
     prep: () => ({ path: `/v1/declarations/${fx.declA.id}/events` }), expect: seesA,
+  },
+  // declE is declA's twin lodged over EDIFACT: same routing, so the same readers
+  'GET /v1/declarations/{id}/cusres': {
+    prep: () => ({ path: `/v1/declarations/${fx.declE.id}/cusres` }), expect: seesA,
   },
   // nothing is held: the owner gets past every check to 409; other parties see nothing
   'POST /v1/declarations/{id}/responses': {
@@ -363,6 +368,12 @@ before(async () => {
   assert.deepEqual(fx.declA.tasks.map((t) => t.agency).sort(), ['CUSTOMS', 'QUARANTINE'],
     'declA is routed to CUSTOMS and QUARANTINE only');
   assert.ok(fx.declA.bill?.number, `declA has a bill: ${JSON.stringify(fx.declA.bill)}`);
+  const twin = shrimpImport();
+  const lodged = await postEdi(s.base, tk('trader1'), cusdec(twin));
+  assert.equal(lodged.status, 200, lodged.text);
+  fx.declE = (await allPages(s.base, tk('trader1'), '/v1/declarations?limit=200'))
+    .find((d) => d.reference === twin.reference);
+  assert.ok(fx.declE, `the EDIFACT twin is registered: ${lodged.text}`);
   fx.declB = await submitOk(s.base, tk('trader2'), phoneImport({ importer: { id: TRADER2_PARTY } }));
   await asAdmin('POST', '/v1/routing-rules', PROBE_RULE, 201);
   await asAdmin('POST', '/v1/requirement-rules', PROBE_REQ, 201);

@@ -190,6 +190,42 @@ static void test_canonical_output_and_round_trip(void **state) {
   json_decref(out);
 }
 
+/* decl_to_text is byte for byte the sorted compact dump of decl_to_json: the stored
+ * content and its hash (idempotency) must not depend on which one wrote it. */
+static void expect_text_equals_dump(struct fx *f, const char *text) {
+  int rc = decode(f, text);
+  if (rc) dump(&f->errs);
+  assert_int_equal(rc, 0);
+  json_t *tree = decl_to_json(&f->d);
+  assert_non_null(tree);
+  char *want = json_dumps(tree, JSON_COMPACT | JSON_SORT_KEYS);
+  char *got = decl_to_text(&f->d);
+  assert_non_null(got);
+  assert_string_equal(got, want);
+  free(want);
+  free(got);
+  json_decref(tree);
+}
+
+static void test_canonical_text_matches_sorted_dump(void **state) {
+  struct fx *f = *state;
+  expect_text_equals_dump(f, example_json);
+  expect_text_equals_dump(f, va_json);
+  /* escapes, control characters, non-ASCII text, empty arrays, booleans and integers */
+  expect_text_equals_dump(
+      f, "{\"type\":\"EX\",\"reference\":\"q\\\"uote\\\\back\\u0001\\t\\n\\r\\b\\f/\","
+         "\"office\":\"CNSHA\",\"exporter\":{\"id\":\"X\",\"name\":\"\\u4e0a\\u6d77 caf\\u00e9 \\u00e0\\ud83d\\ude00\"},"
+         "\"items\":[{\"seq\":1,\"hs\":\"030617\",\"description\":\"a\\u001fb\",\"value\":\"1.5\"},"
+         "{\"seq\":2,\"hs\":\"030617\",\"value\":\"0\",\"documents\":[]}],"
+         "\"invoice\":{\"currency\":\"USD\",\"total\":\"1.50\"}}");
+  expect_text_equals_dump(f, "{\"type\":\"VD\",\"reference\":\"R\",\"port\":\"CNSHA\","
+                             "\"vessel\":{\"imo\":\"IMO 9321483\",\"name\":\"V\",\"flag\":\"pa\"},"
+                             "\"etd\":\"2026-12-02T18:30:00Z\",\"crew_count\":0,\"crew\":[],"
+                             "\"carrier\":{\"id\":\"C\"}}");
+  /* no type: the place is written as "office" only */
+  expect_text_equals_dump(f, "{\"reference\":\"R\",\"office\":\"CNSHA\"}");
+}
+
 static void test_vessel_call_round_trip(void **state) {
   struct fx *f = *state;
   int rc = decode_validate(f, va_json);
@@ -537,6 +573,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_example_decodes_and_validates, setup, teardown),
       cmocka_unit_test_setup_teardown(test_canonical_output_and_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_vessel_call_round_trip, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_canonical_text_matches_sorted_dump, setup, teardown),
       cmocka_unit_test_setup_teardown(test_decode_problems, setup, teardown),
       cmocka_unit_test_setup_teardown(test_types_and_bounds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ten_mistakes_json, setup, teardown),

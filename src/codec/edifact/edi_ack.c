@@ -54,7 +54,8 @@ void edi_writer_init(struct edi_writer *w, struct edi_buf *b, int version) {
 
 void edi_w_tag(struct edi_writer *w, const char *tag) { edi_buf_put(w->b, tag, 3); }
 
-void edi_w_val(struct edi_writer *w, const char *v, size_t n) {
+/* Writes n value bytes, escaping service characters (controls become spaces). */
+static void put_escaped(struct edi_writer *w, const char *v, size_t n) {
   size_t start = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char c = (unsigned char)v[i];
@@ -70,6 +71,45 @@ void edi_w_val(struct edi_writer *w, const char *v, size_t n) {
     }
   }
   edi_buf_put(w->b, v + start, n - start);
+}
+
+/* One Latin-1 byte of a value: escaped like put_escaped does. */
+static void put_latin1_byte(struct edi_writer *w, unsigned char c) {
+  if (c == w->comp || c == w->elem || c == w->rel || c == w->term || (w->rep && c == w->rep))
+    edi_buf_put(w->b, &w->rel, 1);
+  else if (c < 0x20)
+    c = ' ';
+  edi_buf_put(w->b, &c, 1);
+}
+
+/* Writes UTF-8 v as ISO 8859-1 (UNOC), escaped: characters beyond U+00FF, C1 controls and
+ * malformed bytes become '?'. */
+static void put_latin1(struct edi_writer *w, const unsigned char *v, size_t n) {
+  for (size_t i = 0; i < n;) {
+    unsigned c = v[i];
+    if (c < 0x80) {
+      size_t run = 1; /* ASCII runs go through the escaping writer in one piece */
+      while (i + run < n && v[i + run] < 0x80)
+        run++;
+      put_escaped(w, (const char *)v + i, run);
+      i += run;
+      continue;
+    }
+    size_t len = c >= 0xF5 ? 0 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    size_t k = 1;
+    while (len && k < len && i + k < n && (v[i + k] & 0xC0) == 0x80)
+      k++;
+    unsigned cp = len == 2 && k == 2 ? ((c & 0x1Fu) << 6) | (v[i + 1] & 0x3Fu) : 0;
+    put_latin1_byte(w, cp >= 0xA0 ? (unsigned char)cp : '?');
+    i += len && k == len ? len : 1;
+  }
+}
+
+void edi_w_val(struct edi_writer *w, const char *v, size_t n) {
+  if (w->latin1)
+    put_latin1(w, (const unsigned char *)v, n);
+  else
+    put_escaped(w, v, n);
 }
 
 void edi_w_el(struct edi_writer *w, const char *v) {
@@ -88,7 +128,7 @@ void edi_w_end(struct edi_writer *w) {
   w->nsegs++;
 }
 
-static void w_num(struct edi_writer *w, uint64_t n, int comp) {
+void edi_w_num(struct edi_writer *w, uint64_t n, int comp) {
   char buf[24];
   snprintf(buf, sizeof buf, "%llu", (unsigned long long)n);
   if (comp)
@@ -100,6 +140,24 @@ static void w_num(struct edi_writer *w, uint64_t n, int comp) {
 static void utc(int64_t now, struct tm *tm) {
   time_t t = now ? (time_t)now : time(NULL);
   gmtime_r(&t, tm);
+}
+
+void edi_fmt_203(int64_t t, char out[16]) {
+  struct tm tm;
+  utc(t, &tm);
+  snprintf(out, 16, "%04u%02u%02u%02u%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+           (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u,
+           (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u);
+}
+
+size_t edi_utf8_prefix(const char *s, size_t n, size_t chars) {
+  size_t take = 0;
+  for (size_t k = 0; k < chars && take < n; k++) {
+    take++;
+    while (take < n && ((unsigned char)s[take] & 0xC0) == 0x80)
+      take++;
+  }
+  return take;
 }
 
 void edi_w_unb(struct edi_writer *w, const struct edi_interchange *ic, const char *sender,
@@ -115,7 +173,7 @@ void edi_w_unb(struct edi_writer *w, const struct edi_interchange *ic, const cha
   snprintf(hm, sizeof hm, "%02d%02d", tm.tm_hour, tm.tm_min);
   edi_w_tag(w, "UNB");
   edi_w_el(w, ic->syntax_id[0] && ic->charset >= 0 ? ic->syntax_id : "UNOA");
-  w_num(w, (uint64_t)version, 1);
+  edi_w_num(w, (uint64_t)version, 1);
   edi_w_el(w, sender);
   if (sender_qual && *sender_qual) edi_w_co(w, sender_qual);
   edi_w_el(w, ic->sender[0] ? ic->sender : "UNKNOWN");
@@ -128,7 +186,7 @@ void edi_w_unb(struct edi_writer *w, const struct edi_interchange *ic, const cha
 
 void edi_w_unz(struct edi_writer *w, unsigned count, const char *ref) {
   edi_w_tag(w, "UNZ");
-  w_num(w, count, 0);
+  edi_w_num(w, count, 0);
   edi_w_el(w, ref);
   edi_w_end(w);
 }
@@ -237,9 +295,9 @@ void edi_contrl_error(struct edi_contrl *c, const struct edi_error *e,
       c->nucs++;
       c->nucd = 0;
       edi_w_tag(w, "UCS");
-      w_num(w, e->pos.seg, 0);
+      edi_w_num(w, e->pos.seg, 0);
       if (e->pos.elem == 0) {
-        w_num(w, e->code, 0);
+        edi_w_num(w, e->code, 0);
         edi_w_end(w);
         c->ucs_open = 0;
         return;
@@ -254,10 +312,10 @@ void edi_contrl_error(struct edi_contrl *c, const struct edi_error *e,
     }
     c->nucd++;
     edi_w_tag(w, "UCD");
-    w_num(w, e->code, 0);
-    w_num(w, e->pos.elem, 0);
-    if (e->pos.comp || (c->version == 4 && e->pos.rep > 1)) w_num(w, e->pos.comp, 1);
-    if (c->version == 4 && e->pos.rep > 1) w_num(w, e->pos.rep, 1);
+    edi_w_num(w, e->code, 0);
+    edi_w_num(w, e->pos.elem, 0);
+    if (e->pos.comp || (c->version == 4 && e->pos.rep > 1)) edi_w_num(w, e->pos.comp, 1);
+    if (c->version == 4 && e->pos.rep > 1) edi_w_num(w, e->pos.rep, 1);
     edi_w_end(w);
     return;
   }
@@ -271,12 +329,12 @@ void edi_contrl_error(struct edi_contrl *c, const struct edi_error *e,
 
 static void w_err(struct edi_writer *w, const struct first_err *f) {
   if (!f->set) return;
-  w_num(w, f->code, 0);
+  edi_w_num(w, f->code, 0);
   if (!f->tag[0]) return;
   edi_w_el(w, f->tag);
   if (f->elem) {
-    w_num(w, f->elem, 0);
-    if (f->comp) w_num(w, f->comp, 1);
+    edi_w_num(w, f->elem, 0);
+    if (f->comp) edi_w_num(w, f->comp, 1);
   }
 }
 
@@ -359,7 +417,7 @@ static void end_interchange(struct edi_contrl *c, const struct edi_envelope *env
   c->body.len = 0;
   c->wb.nsegs = 0;
   edi_w_tag(&w, "UNT");
-  w_num(&w, w.nsegs + 1, 0);
+  edi_w_num(&w, w.nsegs + 1, 0);
   edi_w_el(&w, "1");
   edi_w_end(&w);
   edi_w_unz(&w, 1, ref);
@@ -381,17 +439,10 @@ void edi_contrl_end(struct edi_contrl *c, int level, const struct edi_envelope *
 
 /* ---- APERAK ---- */
 
-/* Writes s as up to max components of at most 70 characters each. */
-static void w_text70(struct edi_writer *w, const char *s, int max) {
+void edi_w_text70(struct edi_writer *w, const char *s, int max) {
   size_t n = strlen(s);
   for (int k = 0; k < max && n > 0; k++) {
-    size_t take = 0, chars = 0;
-    while (take < n && chars < 70) {
-      take++;
-      while (take < n && ((unsigned char)s[take] & 0xC0) == 0x80)
-        take++;
-      chars++;
-    }
+    size_t take = edi_utf8_prefix(s, n, 70);
     edi_buf_put(w->b, &w->comp, 1);
     edi_w_val(w, s, take);
     s += take;
@@ -402,13 +453,10 @@ static void w_text70(struct edi_writer *w, const char *s, int max) {
 int edi_aperak_write(struct edi_writer *w, const char *ref, const struct edi_message *m,
                      const char *number, const char *registered, const struct errlist *errs,
                      int64_t now) {
-  struct tm tm;
-  char dt[64];
+  char dt[16];
   uint32_t start = w->nsegs;
   int rejected = errs && (errs->n || errs->dropped);
-  utc(now, &tm);
-  snprintf(dt, sizeof dt, "%04d%02d%02d%02d%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-           tm.tm_hour, tm.tm_min);
+  edi_fmt_203(now, dt);
   edi_w_tag(w, "UNH");
   edi_w_el(w, ref);
   edi_w_el(w, "APERAK");
@@ -449,13 +497,13 @@ int edi_aperak_write(struct edi_writer *w, const char *ref, const struct edi_mes
       edi_w_el(w, NULL);
       edi_buf_put(w->b, &w->elem, 1);
       edi_w_val(w, pr->code, strlen(pr->code));
-      w_text70(w, pr->path[0] ? pr->path : "/", 1);
-      w_text70(w, pr->message, 3);
+      edi_w_text70(w, pr->path[0] ? pr->path : "/", 1);
+      edi_w_text70(w, pr->message, 3);
       edi_w_end(w);
     }
   }
   edi_w_tag(w, "UNT");
-  w_num(w, w->nsegs - start + 1, 0);
+  edi_w_num(w, w->nsegs - start + 1, 0);
   edi_w_el(w, ref);
   edi_w_end(w);
   return w->b->err;

@@ -30,6 +30,8 @@ struct edi_writer {
   struct edi_buf *b;
   unsigned char comp, elem, rel, rep, term;
   int newline;    /* a line feed after each terminator (readability; ignored by parsers) */
+  int latin1;     /* values are UTF-8, the interchange UNOC: write them as ISO 8859-1 (what
+                     Latin-1 cannot hold becomes '?') */
   uint32_t nsegs; /* segments written (for UNT) */
 };
 
@@ -43,6 +45,14 @@ void edi_w_co(struct edi_writer *w, const char *v);
 /* Value bytes of the current component, escaped (for values not NUL-terminated). */
 void edi_w_val(struct edi_writer *w, const char *v, size_t n);
 void edi_w_end(struct edi_writer *w);
+/* A decimal number as a new element (comp 0) or as the next component (comp 1). */
+void edi_w_num(struct edi_writer *w, uint64_t n, int comp);
+/* s as up to max further components of at most 70 characters each (free text, C108). */
+void edi_w_text70(struct edi_writer *w, const char *s, int max);
+/* Bytes of the first `chars` UTF-8 characters of s (n bytes): for an..N truncation. */
+size_t edi_utf8_prefix(const char *s, size_t n, size_t chars);
+/* t (seconds since 1970; 0: now) as CCYYMMDDHHMM in UTC (date/time format 203). */
+void edi_fmt_203(int64_t t, char out[16]);
 
 /* CONTRL builder: fed with every problem and end event of a parse (edi_check does it), it
  * writes one CONTRL interchange per received interchange into out: UCI with the action
