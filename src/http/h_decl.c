@@ -53,7 +53,7 @@ void h_decl_submit(struct http_req *r) {
     reply_error(r, 413, "", "too_large", "the declaration does not fit in request memory");
     return;
   }
-  switch (submit_declaration(r->app, &r->caller, r->client_ip, d, &r->arena, errs, &id)) {
+  switch (submit_declaration(r->app, &r->caller, r->client_ip, d, &r->arena, errs, NULL, &id)) {
   case SUBMIT_CREATED: {
     char loc[48];
     reply_decl(r, 201, id);

@@ -61,26 +61,21 @@ static int run_segment(void *ctx, const struct edi_segment *s, const struct edi_
   return 0;
 }
 
-static int arrival_job(struct db *db, void *arg) { return edi_arrival_record(db, arg); }
+static int arrival_hook(struct db *db, int64_t decl_id, void *arg) {
+  struct edi_arrival *a = arg;
+  a->decl_id = decl_id;
+  return edi_arrival_record(db, a);
+}
 
-/* Records that declaration id arrived by the message env describes. A failure is logged,
- * not answered: the declaration is registered, and lodging the same CUSDEC again (an
- * identical resubmission) records it then. */
-static void record_arrival(struct edi_run *x, const struct edi_envelope *env, int64_t id) {
-  struct edi_arrival a;
-  memset(&a, 0, sizeof a);
-  a.decl_id = id;
-  snprintf(a.sender, sizeof a.sender, "%s", env->ic.sender);
-  snprintf(a.sender_qual, sizeof a.sender_qual, "%s", env->ic.sender_qual);
-  snprintf(a.interchange_ref, sizeof a.interchange_ref, "%s", env->ic.ref);
-  snprintf(a.message_ref, sizeof a.message_ref, "%s", env->msg.ref);
-  snprintf(a.message, sizeof a.message, "%s:%s:%s:%s", env->msg.type, env->msg.version,
+/* Who sent the message env describes, recorded with the registration (same transaction). */
+static void arrival_of(const struct edi_envelope *env, struct edi_arrival *a) {
+  memset(a, 0, sizeof *a);
+  snprintf(a->sender, sizeof a->sender, "%s", env->ic.sender);
+  snprintf(a->sender_qual, sizeof a->sender_qual, "%s", env->ic.sender_qual);
+  snprintf(a->interchange_ref, sizeof a->interchange_ref, "%s", env->ic.ref);
+  snprintf(a->message_ref, sizeof a->message_ref, "%s", env->msg.ref);
+  snprintf(a->message, sizeof a->message, "%s:%s:%s:%s", env->msg.type, env->msg.version,
            env->msg.release, env->msg.agency);
-  if (store_write(x->r->app->store, arrival_job, &a) < 0)
-    fprintf(stderr,
-            "{\"level\":\"error\",\"msg\":\"EDIFACT arrival not recorded\","
-            "\"declaration\":%lld}\n",
-            (long long)id);
 }
 
 /* One APERAK for the message that just ended. */
@@ -110,12 +105,14 @@ static void run_end(void *ctx, int level, const struct edi_envelope *env) {
     errs = &local;
   } else {
     int64_t id = 0;
+    struct edi_arrival arrival;
+    struct submit_hook hook = {.fn = arrival_hook, .arg = &arrival};
+    arrival_of(env, &arrival);
     edi_cusdec_end(x->map); /* decoding problems are in x->errs and kept by submit */
     switch (submit_declaration(x->r->app, &x->r->caller, x->r->client_ip, x->d, &x->r->arena,
-                               x->errs, &id)) {
+                               x->errs, &hook, &id)) {
     case SUBMIT_CREATED:
     case SUBMIT_EXISTED: {
-      record_arrival(x, env, id);
       json_t *doc_json = decl_get_json(store_reader(x->r->app->store), id);
       const char *n = doc_json ? json_string_value(json_object_get(doc_json, "number")) : NULL;
       snprintf(number, sizeof number, "%s", n ? n : "");

@@ -45,7 +45,17 @@ static int has_problem_at(const struct errlist *e, const char *path) {
   return 0;
 }
 
-static int register_job(struct db *db, void *arg) { return decl_register(db, arg); }
+struct register_args {
+  struct decl_reg *reg;
+  const struct submit_hook *hook;
+};
+
+static int register_job(struct db *db, void *arg) {
+  struct register_args *ra = arg;
+  int rc = decl_register(db, ra->reg);
+  if (rc >= 0 && ra->hook) rc = ra->hook->fn(db, ra->reg->id, ra->hook->arg);
+  return rc;
+}
 
 /* Lists every cited document with its type's agency and whether it is a permit of this
  * register; an unknown type is a problem at the document's type. */
@@ -99,7 +109,8 @@ static int review_documents(const struct decl *d, const struct decl_doc_ref *doc
 
 enum submit_outcome submit_declaration(struct app *app, const struct caller *caller,
                                        const char *origin, struct decl *d, struct arena *a,
-                                       struct errlist *errs, int64_t *id) {
+                                       struct errlist *errs, const struct submit_hook *hook,
+                                       int64_t *id) {
   struct db *db = store_reader(app->store);
   struct route_result *route = arena_alloc(a, sizeof *route);
   struct ruleset *rs = NULL;
@@ -180,7 +191,8 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
                          .errs = errs,
                          .assessment = as,
                          .assessment_json = as_text};
-  int rc = store_write(app->store, register_job, &reg);
+  struct register_args ra = {.reg = &reg, .hook = hook};
+  int rc = store_write(app->store, register_job, &ra);
   if (rc == -SW_EVALIDATION) {
     out = SUBMIT_INVALID;
   } else if (rc == -SW_ECONFLICT) {

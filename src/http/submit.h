@@ -20,10 +20,22 @@ enum submit_outcome {
   SUBMIT_UNAVAILABLE, /* rules or store failed; errs has one entry; retry later */
 };
 
+struct db;
+
+/* Work a channel adds to the registration's own transaction (e.g. EDIFACT records who sent
+ * the message): fn runs after a declaration is registered, or found identical, with its
+ * id; a negative result undoes the registration too. */
+struct submit_hook {
+  int (*fn)(struct db *db, int64_t decl_id, void *arg);
+  void *arg;
+};
+
 /* Runs the pipeline for a decoded declaration d (errs may already hold decoding
- * problems: they are kept and validation adds the rest). Sets *id on CREATED/EXISTED. */
+ * problems: they are kept and validation adds the rest). hook may be NULL. Sets *id on
+ * CREATED/EXISTED. */
 enum submit_outcome submit_declaration(struct app *app, const struct caller *caller,
                                        const char *origin, struct decl *d, struct arena *a,
-                                       struct errlist *errs, int64_t *id);
+                                       struct errlist *errs, const struct submit_hook *hook,
+                                       int64_t *id);
 
 #endif
