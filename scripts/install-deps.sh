@@ -3,6 +3,8 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev libcmocka-dev sqlite3 curl chromium
+      libpq-dev postgresql-client postgresql-15  # the PostgreSQL backend and its api-pg tests
+      nginx-light  # the load balancer of the multi-node test (tests/api/multinode.test.mjs)
       clang libclang-rt-14-dev)  # clang + libFuzzer runtime: the fuzz targets (tests/fuzz)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -40,9 +40,10 @@ static const struct command COMMANDS[] = {
 };
 
 static void usage(FILE *f) {
-  fputs("usage: swctl [--data DIR] [--db sqlite:///PATH] [--ref DIR] COMMAND [ARGS]\n"
+  fputs("usage: swctl [--data DIR] [--db URL] [--ref DIR] COMMAND [ARGS]\n"
         "  --data DIR   data directory (default ./var, or SW_DATA)\n"
-        "  --db URL     database (default DIR/opensw.db, or SW_DB)\n"
+        "  --db URL     database: sqlite:///PATH or postgresql://USER@HOST:PORT/DBNAME\n"
+        "               (default the SQLite file DIR/opensw.db, or SW_DB)\n"
         "  --ref DIR    shipped reference files (default ./data, or SW_REF)\n\ncommands:\n",
         f);
   for (const struct command *c = COMMANDS; c->name; c++) fprintf(f, "  %-9s %s\n", c->name, c->help);
@@ -51,12 +52,12 @@ static void usage(FILE *f) {
 
 int ctl_open(struct ctl *c) {
   if (c->store) return 0;
-  if (mkdir(c->data_dir, 0750) < 0 && errno != EEXIST) {
+  if (c->db_in_data && mkdir(c->data_dir, 0750) < 0 && errno != EEXIST) {
     fprintf(stderr, "swctl: cannot create %s: %s\n", c->data_dir, strerror(errno));
     return -SW_EIO;
   }
-  int rc = store_open(c->db_path, &c->store);
-  if (rc < 0) fprintf(stderr, "swctl: cannot open %s: %s\n", c->db_path, sw_strerror(rc));
+  int rc = store_open(c->db_url, &c->store);
+  if (rc < 0) fprintf(stderr, "swctl: cannot open %s: %s\n", c->db_shown, sw_strerror(rc));
   return rc;
 }
 
@@ -91,15 +92,14 @@ int main(int argc, char **argv) {
     usage(stderr);
     return 2;
   }
-  if (db_url) {
-    if (strncmp(db_url, "sqlite://", 9) != 0) {
-      fprintf(stderr, "swctl: --db must be sqlite:///path (PostgreSQL is not built in)\n");
-      return 2;
-    }
-    snprintf(c.db_path, sizeof c.db_path, "%s", db_url + 9);
-  } else {
-    snprintf(c.db_path, sizeof c.db_path, "%s/opensw.db", c.data_dir);
+  int n = db_url ? snprintf(c.db_url, sizeof c.db_url, "%s", db_url)
+                 : snprintf(c.db_url, sizeof c.db_url, "%s/opensw.db", c.data_dir);
+  if (n < 0 || (size_t)n >= sizeof c.db_url) {
+    fprintf(stderr, "swctl: database URL or data directory too long\n");
+    return 2;
   }
+  c.db_in_data = !db_url;
+  db_url_redact(c.db_url, c.db_shown, sizeof c.db_shown);
   struct passwd *pw = getpwuid(getuid());
   snprintf(c.actor, sizeof c.actor, "swctl:%s", pw ? pw->pw_name : "unknown");
   if (crypto_init() < 0) {

@@ -23,7 +23,8 @@ static void usage(FILE *f) {
   fputs("usage: swd [options]\n"
         "  --config FILE        read 'key = value' settings (see docs/operations.md)\n"
         "  --data DIR           data directory (default ./var)\n"
-        "  --db URL             database URL, sqlite:///path (default DIR/opensw.db)\n"
+        "  --db URL             database: sqlite:///path or postgresql://user@host:port/db\n"
+        "                       (default the SQLite file DIR/opensw.db)\n"
         "  --listen ADDR        address to bind (default 127.0.0.1)\n"
         "  --port N             TCP port (default 8080; 0 picks a free one)\n"
         "  --threads N          HTTP worker threads (default 32)\n"
@@ -70,7 +71,7 @@ int main(int argc, char **argv) {
                                         ['b'] = "body-limit", ['w'] = "web", ['o'] = "docs"};
   struct app app;
   struct server *srv = NULL;
-  char err[512], dbpath[600];
+  char err[512], dbpath[600], dbshown[600];
   const char *config_file = NULL;
   int c, rc, exit_code = 1;
 
@@ -102,10 +103,11 @@ int main(int argc, char **argv) {
              config_set(&app.cfg, keys[c], optarg, err, sizeof err) < 0)
       goto fail_cfg;
   }
-  if (config_db_path(&app.cfg, dbpath, sizeof dbpath) < 0) {
-    fprintf(stderr, "swd: database URL must be sqlite:///path (PostgreSQL is not built in)\n");
+  if (config_db_url(&app.cfg, dbpath, sizeof dbpath) < 0) {
+    fprintf(stderr, "swd: database URL or data directory too long\n");
     return 2;
   }
+  db_url_redact(dbpath, dbshown, sizeof dbshown);
 
   signal(SIGPIPE, SIG_IGN);
   sigset_t sigs;
@@ -119,7 +121,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   if ((rc = store_open(dbpath, &app.store)) < 0) {
-    fprintf(stderr, "swd: cannot open database %s: %s (run 'swctl init' first?)\n", dbpath,
+    fprintf(stderr, "swd: cannot open database %s: %s (run 'swctl init' first?)\n", dbshown,
             sw_strerror(rc));
     return 1;
   }
@@ -149,7 +151,7 @@ int main(int argc, char **argv) {
   fprintf(stderr,
           "{\"level\":\"info\",\"msg\":\"listening\",\"listen\":\"%s\",\"port\":%d,"
           "\"db\":\"%s\",\"hs_codes\":%zu}\n",
-          app.cfg.listen, server_port(srv), dbpath, refdata_hs_count(app.rd));
+          app.cfg.listen, server_port(srv), dbshown, refdata_hs_count(app.rd));
   int sig = 0;
   sigwait(&sigs, &sig);
   app.ready = 0;

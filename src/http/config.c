@@ -133,11 +133,10 @@ int config_load_env(struct config *c, char *err, size_t errlen) {
   return 0;
 }
 
-int config_db_path(const struct config *c, char *out, size_t len) {
+int config_db_url(const struct config *c, char *out, size_t len) {
   int n;
   if (c->db_url[0]) {
-    if (strncmp(c->db_url, "sqlite://", 9) != 0) return -SW_EINVAL;
-    n = snprintf(out, len, "%s", c->db_url + 9);
+    n = snprintf(out, len, "%s", c->db_url); /* db_open_url interprets it */
   } else {
     n = snprintf(out, len, "%s/opensw.db", c->data_dir);
   }

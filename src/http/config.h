@@ -8,7 +8,7 @@ struct config {
   char listen[64];        /* address to bind, default 127.0.0.1 */
   int port;               /* default 8080 */
   char data_dir[512];     /* default ./var */
-  char db_url[600];       /* sqlite:///path; default <data_dir>/opensw.db */
+  char db_url[600];       /* sqlite:///path or postgresql://...; default <data_dir>/opensw.db */
   char web_dir[512];      /* static UI files; default ./web */
   char docs_dir[512];     /* OpenAPI document lives here; default ./docs */
   int threads;            /* HTTP worker threads, default 32 */
@@ -31,7 +31,8 @@ int config_load_file(struct config *c, const char *path, char *err, size_t errle
 int config_load_env(struct config *c, char *err, size_t errlen);
 /* Sets one key ("port", "data", ...) from text; used by all three sources. */
 int config_set(struct config *c, const char *key, const char *value, char *err, size_t errlen);
-/* Resolves the database path from db_url or data_dir into out. */
-int config_db_path(const struct config *c, char *out, size_t len);
+/* The database to open (db_url, or the SQLite file in data_dir) into out; store_open
+ * interprets it. -SW_ETOOBIG when it does not fit. */
+int config_db_url(const struct config *c, char *out, size_t len);
 
 #endif

@@ -1,8 +1,9 @@
-/* db.h - backend-neutral SQL access used by every store module. SQL is written once in
- * the dialect both backends run (parameters as ?1, ?2 ...). Statements are prepared once
- * per connection and cached by the address of their SQL text, so pass string literals
- * (or other strings that outlive the connection). Prepared statements only: values are
- * always bound, never spliced into SQL. */
+/* db.h - backend-neutral SQL access used by every store module, over SQLite (db_sqlite.c)
+ * or PostgreSQL (db_pg.c). SQL is written once in the dialect both backends run
+ * (parameters as ?1, ?2 ...; PostgreSQL gets them as $1, $2 ...). Statements are prepared
+ * once per connection and cached by the address of their SQL text, so pass string
+ * literals (or other strings that outlive the connection). Prepared statements only:
+ * values are always bound, never spliced into SQL. */
 #ifndef SW_DB_H
 #define SW_DB_H
 #include <stddef.h>
@@ -11,10 +12,18 @@
 struct db;      /* one connection, used by one thread at a time */
 struct db_stmt; /* a cached prepared statement of that connection */
 
+/* Opens a connection by URL: "sqlite:///path/file.db" (or a plain file path) or
+ * "postgresql://user@host:port/dbname" ("postgres://" too; any libpq URL parameter).
+ * readonly opens a query-only connection. The only place URLs are interpreted. */
+int db_open_url(const char *url, int readonly, struct db **out);
 /* Opens a connection to a SQLite file with the project's pragmas (WAL, synchronous=FULL,
  * busy timeout, foreign keys). readonly opens a query-only connection. */
 int db_open_sqlite(const char *path, int readonly, struct db **out);
 void db_close(struct db *db);
+/* "sqlite" or "postgresql". */
+const char *db_backend_name(const struct db *db);
+/* Copies url into out with any password replaced by "***", for messages and logs. */
+void db_url_redact(const char *url, char *out, size_t len);
 
 /* Returns the cached statement for sql, reset and with bindings cleared. */
 int db_prepare(struct db *db, const char *sql, struct db_stmt **out);
@@ -37,8 +46,12 @@ int db_exec(struct db *db, const char *sql);
 int64_t db_changes(struct db *db);
 /* Last error message of the connection, for logs (never contains bound values). */
 const char *db_errmsg(struct db *db);
-/* Consistent online copy of the whole database into dest_path (SQLite backup API). */
+/* Consistent online copy of the whole database into dest_path (SQLite backup API).
+ * PostgreSQL: -SW_EINVAL; use pg_dump or pg_basebackup (docs/operations.md). */
 int db_backup(struct db *db, const char *dest_path);
+/* Before closing the writer: SQLite folds the WAL into the database file; PostgreSQL:
+ * nothing. */
+void db_checkpoint(struct db *db);
 
 /* Dialect token in migrations: "@ID@" becomes the backend's auto-increment key type. */
 const char *db_dialect_id_type(struct db *db);

@@ -1,5 +1,5 @@
-/* db_sqlite.c - the SQLite implementation of db.h. */
-#include "store/db.h"
+/* db_sqlite.c - the SQLite implementation of db.h (dispatched to by db.c). */
+#include "store/db_backend.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -10,15 +10,22 @@
 
 #define STMT_CACHE 128 /* open-addressed by SQL pointer; the project has fewer statements */
 
-struct db_stmt {
+struct lite_stmt {
+  struct db_stmt base;
   const char *sql;
   sqlite3_stmt *st;
 };
 
-struct db {
+struct lite_db {
+  struct db base;
   sqlite3 *h;
-  struct db_stmt cache[STMT_CACHE];
+  struct lite_stmt cache[STMT_CACHE];
 };
+
+static const struct db_ops LITE_OPS;
+static void lite_close(struct db *d);
+#define LDB(d) ((struct lite_db *)(d))
+#define LST(s) (((struct lite_stmt *)(s))->st)
 
 static int map_rc(sqlite3 *h, int rc) {
   switch (rc & 0xff) { /* extended result codes are on: compare the primary code */
@@ -48,8 +55,9 @@ static void sqlite_setup(void) {
 int db_open_sqlite(const char *path, int readonly, struct db **out) {
   static pthread_once_t once = PTHREAD_ONCE_INIT;
   pthread_once(&once, sqlite_setup);
-  struct db *db = calloc(1, sizeof *db);
+  struct lite_db *db = calloc(1, sizeof *db);
   if (!db) return -SW_ENOMEM;
+  db->base.ops = &LITE_OPS;
   int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
@@ -62,94 +70,98 @@ int db_open_sqlite(const char *path, int readonly, struct db **out) {
                                    /* savepoint journals in memory, not a temp file */
                                    "PRAGMA temp_store=MEMORY;";
   if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK) goto fail;
-  *out = db;
+  *out = &db->base;
   return 0;
 fail:
-  db_close(db);
+  lite_close(&db->base);
   return -SW_EDB;
 }
 
-void db_close(struct db *db) {
-  if (!db) return;
+static void lite_close(struct db *d) {
+  struct lite_db *db = LDB(d);
   for (int i = 0; i < STMT_CACHE; i++)
     if (db->cache[i].st) sqlite3_finalize(db->cache[i].st);
   sqlite3_close(db->h);
   free(db);
 }
 
-int db_prepare(struct db *db, const char *sql, struct db_stmt **out) {
+static int lite_prepare(struct db *d, const char *sql, struct db_stmt **out) {
+  struct lite_db *db = LDB(d);
   size_t h = ((uintptr_t)sql >> 3) % STMT_CACHE;
   for (size_t i = 0; i < STMT_CACHE; i++) {
-    struct db_stmt *s = &db->cache[(h + i) % STMT_CACHE];
+    struct lite_stmt *s = &db->cache[(h + i) % STMT_CACHE];
     if (s->sql == sql) {
       sqlite3_reset(s->st);
       sqlite3_clear_bindings(s->st);
-      *out = s;
+      *out = &s->base;
       return 0;
     }
     if (!s->sql) {
       int rc = sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL);
       if (rc != SQLITE_OK) return map_rc(db->h, rc) ? map_rc(db->h, rc) : -SW_EDB;
       s->sql = sql;
-      *out = s;
+      s->base.db = d;
+      *out = &s->base;
       return 0;
     }
   }
   return -SW_ENOMEM;
 }
 
-int db_bind_text(struct db_stmt *st, int idx, const char *s) {
-  int rc = s ? sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT)
-             : sqlite3_bind_null(st->st, idx);
-  return rc == SQLITE_OK ? 0 : -SW_EDB;
-}
-
-int db_bind_textn(struct db_stmt *st, int idx, const char *s, size_t n) {
-  return sqlite3_bind_text64(st->st, idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8) == SQLITE_OK
+static int lite_bind_text(struct db_stmt *st, int idx, const char *s, size_t n) {
+  return sqlite3_bind_text64(LST(st), idx, s, n, SQLITE_TRANSIENT, SQLITE_UTF8) == SQLITE_OK
              ? 0
              : -SW_EDB;
 }
 
-int db_bind_int64(struct db_stmt *st, int idx, int64_t v) {
-  return sqlite3_bind_int64(st->st, idx, v) == SQLITE_OK ? 0 : -SW_EDB;
+static int lite_bind_int64(struct db_stmt *st, int idx, int64_t v) {
+  return sqlite3_bind_int64(LST(st), idx, v) == SQLITE_OK ? 0 : -SW_EDB;
 }
 
-int db_bind_null(struct db_stmt *st, int idx) {
-  return sqlite3_bind_null(st->st, idx) == SQLITE_OK ? 0 : -SW_EDB;
+static int lite_bind_null(struct db_stmt *st, int idx) {
+  return sqlite3_bind_null(LST(st), idx) == SQLITE_OK ? 0 : -SW_EDB;
 }
 
-int db_step(struct db_stmt *st) {
-  int rc = sqlite3_step(st->st);
+static int lite_step(struct db_stmt *st) {
+  int rc = sqlite3_step(LST(st));
   if (rc == SQLITE_ROW) return 1;
   if (rc == SQLITE_DONE) return 0;
-  int e = map_rc(sqlite3_db_handle(st->st), rc);
-  sqlite3_reset(st->st);
+  int e = map_rc(sqlite3_db_handle(LST(st)), rc);
+  sqlite3_reset(LST(st));
   return e;
 }
 
-const char *db_col_text(struct db_stmt *st, int col) {
-  const unsigned char *t = sqlite3_column_text(st->st, col);
+static const char *lite_col_text(struct db_stmt *st, int col) {
+  const unsigned char *t = sqlite3_column_text(LST(st), col);
   return t ? (const char *)t : "";
 }
 
-int64_t db_col_int64(struct db_stmt *st, int col) { return sqlite3_column_int64(st->st, col); }
-
-int db_col_is_null(struct db_stmt *st, int col) {
-  return sqlite3_column_type(st->st, col) == SQLITE_NULL;
+static int64_t lite_col_int64(struct db_stmt *st, int col) {
+  return sqlite3_column_int64(LST(st), col);
 }
 
-void db_done(struct db_stmt *st) { sqlite3_reset(st->st); }
-
-int db_exec(struct db *db, const char *sql) {
-  int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
-  return rc == SQLITE_OK ? 0 : (map_rc(db->h, rc) ? map_rc(db->h, rc) : -SW_EDB);
+static int lite_col_is_null(struct db_stmt *st, int col) {
+  return sqlite3_column_type(LST(st), col) == SQLITE_NULL;
 }
 
-int64_t db_changes(struct db *db) { return sqlite3_changes64(db->h); }
+static void lite_done(struct db_stmt *st) { sqlite3_reset(LST(st)); }
 
-const char *db_errmsg(struct db *db) { return sqlite3_errmsg(db->h); }
+static int lite_exec(struct db *d, const char *sql) {
+  sqlite3 *h = LDB(d)->h;
+  int rc = sqlite3_exec(h, sql, NULL, NULL, NULL);
+  return rc == SQLITE_OK ? 0 : (map_rc(h, rc) ? map_rc(h, rc) : -SW_EDB);
+}
 
-int db_backup(struct db *db, const char *dest_path) {
+static int64_t lite_changes(struct db *d) { return sqlite3_changes64(LDB(d)->h); }
+
+static const char *lite_errmsg(struct db *d) { return sqlite3_errmsg(LDB(d)->h); }
+
+static void lite_checkpoint(struct db *d) {
+  sqlite3_exec(LDB(d)->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+}
+
+static int lite_backup(struct db *d, const char *dest_path) {
+  struct lite_db *db = LDB(d);
   sqlite3 *dst = NULL;
   int rc = sqlite3_open(dest_path, &dst);
   if (rc != SQLITE_OK) {
@@ -171,7 +183,22 @@ int db_backup(struct db *db, const char *dest_path) {
   return out;
 }
 
-const char *db_dialect_id_type(struct db *db) {
-  (void)db;
-  return "INTEGER PRIMARY KEY";
-}
+static const struct db_ops LITE_OPS = {
+    .name = "sqlite",
+    .id_type = "INTEGER PRIMARY KEY",
+    .close = lite_close,
+    .prepare = lite_prepare,
+    .bind_text = lite_bind_text,
+    .bind_int64 = lite_bind_int64,
+    .bind_null = lite_bind_null,
+    .step = lite_step,
+    .col_text = lite_col_text,
+    .col_int64 = lite_col_int64,
+    .col_is_null = lite_col_is_null,
+    .done = lite_done,
+    .exec = lite_exec,
+    .changes = lite_changes,
+    .errmsg = lite_errmsg,
+    .backup = lite_backup,
+    .checkpoint = lite_checkpoint,
+};

@@ -158,7 +158,7 @@ int store_write(struct store *s, store_write_fn fn, void *arg) {
 struct db *store_reader(struct store *s) {
   struct db *db = pthread_getspecific(s->reader_key);
   if (db) return db;
-  if (db_open_sqlite(s->path, 1, &db) < 0) return NULL;
+  if (db_open_url(s->path, 1, &db) < 0) return NULL;
   struct reader_node *node = malloc(sizeof *node);
   if (!node) {
     db_close(db);
@@ -185,7 +185,7 @@ int store_open(const char *path, struct store **out) {
     free(s);
     return -SW_ENOMEM;
   }
-  if ((rc = db_open_sqlite(path, 0, &s->writer)) < 0) goto fail;
+  if ((rc = db_open_url(path, 0, &s->writer)) < 0) goto fail;
   if ((rc = migrations_apply(s->writer)) < 0) goto fail;
   s->version = rc;
   if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
@@ -209,7 +209,7 @@ void store_free(struct store *s) {
   pthread_cond_signal(&s->work);
   pthread_mutex_unlock(&s->mu);
   pthread_join(s->thread, NULL);
-  db_exec(s->writer, "PRAGMA wal_checkpoint(TRUNCATE)");
+  db_checkpoint(s->writer);
   db_close(s->writer);
   for (struct reader_node *r = s->readers, *n; r; r = n) {
     n = r->next;
@@ -235,4 +235,5 @@ void store_get_stats(struct store *s, struct store_stats *out) {
 }
 
 int store_schema_version(struct store *s) { return s->version; }
-const char *store_path(const struct store *s) { return s->path; }
+const char *store_url(const struct store *s) { return s->path; }
+const char *store_backend(const struct store *s) { return db_backend_name(s->writer); }

@@ -16,9 +16,11 @@ struct store_stats {
   uint64_t queue_depth;    /* jobs waiting right now */
 };
 
-/* Opens (creating if needed) the SQLite database at path, applies pending migrations and
- * starts the writer thread. */
-int store_open(const char *path, struct store **out);
+/* Opens the database named by url (see db_open_url: sqlite:///path, a plain SQLite file
+ * path, or postgresql://...; a SQLite file is created if needed), applies pending
+ * migrations and starts the writer thread. Readers open one connection per thread that
+ * reads (store_reader), so a node holds at most threads + 1 connections. */
+int store_open(const char *url, struct store **out);
 /* Drains the write queue, stops the writer and closes every connection. */
 void store_free(struct store *s);
 
@@ -37,8 +39,10 @@ int store_backup(struct store *s, const char *dest_path);
 void store_get_stats(struct store *s, struct store_stats *out);
 /* Schema version after migrations. */
 int store_schema_version(struct store *s);
-/* Path of the database file. */
-const char *store_path(const struct store *s);
+/* The URL (or SQLite path) the store was opened with; may hold a password. */
+const char *store_url(const struct store *s);
+/* "sqlite" or "postgresql". */
+const char *store_backend(const struct store *s);
 
 /* Current time in microseconds since the epoch (UTC). */
 int64_t store_now_us(void);

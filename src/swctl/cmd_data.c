@@ -179,13 +179,13 @@ int cmd_init(struct ctl *c, int argc, char **argv) {
   int reload = 0;
   for (int i = 1; i < argc; i++) reload |= !strcmp(argv[i], "--reload");
   if (!reload && !table_empty(c)) {
-    printf("database %s is initialised (schema %d); reference data kept\n", c->db_path,
+    printf("database %s is initialised (schema %d); reference data kept\n", c->db_shown,
            store_schema_version(c->store));
     return 0;
   }
   for (size_t i = 0; i < N_KINDS; i++)
     if (ctl_import_kind(c, KINDS[i].kind)) return 1;
-  printf("database %s initialised (schema %d)\n", c->db_path, store_schema_version(c->store));
+  printf("database %s initialised (schema %d)\n", c->db_shown, store_schema_version(c->store));
   return 0;
 }
 
@@ -225,7 +225,8 @@ int cmd_audit(struct ctl *c, int argc, char **argv) {
 int cmd_backup(struct ctl *c, int argc, char **argv) {
   if (ctl_wants_help(argc, argv) || argc != 2) {
     puts("usage: swctl backup FILE\n"
-         "Writes an online, consistent copy of the database to FILE while swd keeps running.");
+         "Writes an online, consistent copy of the database to FILE while swd keeps running.\n"
+         "SQLite only: back up PostgreSQL with pg_dump or pg_basebackup.");
     return ctl_wants_help(argc, argv) ? 0 : 2;
   }
   if (access(argv[1], F_OK) == 0) {
@@ -234,6 +235,11 @@ int cmd_backup(struct ctl *c, int argc, char **argv) {
   }
   if (ctl_open(c) < 0) return 1;
   int rc = store_backup(c->store, argv[1]);
+  if (rc < 0 && !strcmp(store_backend(c->store), "postgresql")) {
+    fprintf(stderr, "swctl backup: the database is PostgreSQL: back up with pg_dump or "
+                    "pg_basebackup (see docs/operations.md)\n");
+    return 1;
+  }
   if (rc < 0) {
     fprintf(stderr, "swctl backup: %s\n", sw_strerror(rc));
     return 1;

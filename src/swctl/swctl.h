@@ -8,7 +8,9 @@
 
 struct ctl {
   char data_dir[512];
-  char db_path[600];
+  char db_url[600];   /* --db / SW_DB, or the SQLite file DATA_DIR/opensw.db */
+  char db_shown[600]; /* db_url without its password, for messages */
+  int db_in_data;     /* db_url is the default file in data_dir (created if missing) */
   char ref_dir[512]; /* where the shipped reference files are (default ./data) */
   char actor[96];    /* "swctl:<unix user>" in the audit trail */
   struct store *store;

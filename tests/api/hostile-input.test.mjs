@@ -10,9 +10,7 @@
 // Slow clients and very large arrays are in hostile-slow.test.mjs.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { system, api } from './lib/harness.mjs';
+import { system, api, swctl, sql as dbSql } from './lib/harness.mjs';
 import { rawRequest, head } from './lib/raw.mjs';
 import { assertProblem } from './lib/assert-problem.mjs';
 import {
@@ -23,7 +21,7 @@ let s;
 let poller;
 let cases = 0; // hostile requests sent
 const tk = (login) => s.token(login);
-const sql = (q) => execFileSync('sqlite3', [join(s.dir, 'opensw.db'), q], { encoding: 'utf8' }).trim();
+const sql = (q) => dbSql(s.dir, q);
 const YEAR = new Date().getUTCFullYear();
 
 /** GET /healthz on a fresh connection every intervalMs until stopped; counts failures. */
@@ -443,6 +441,6 @@ describe('browser sessions: expiry and CSRF', () => {
 
 test('after the whole corpus swd still answers and the audit chain verifies', async () => {
   assert.equal((await api(s.base, 'GET', '/readyz')).status, 200);
-  const v = execFileSync(process.env.SWCTL, ['--data', s.dir, 'audit', 'verify'], { encoding: 'utf8' });
+  const v = swctl(s.dir, 'audit', 'verify');
   assert.match(v, /ok/);
 });

@@ -3,9 +3,7 @@
 // administrator's users and API tokens (validated with paths, audited, secrets shown once).
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { system, api } from './lib/harness.mjs';
+import { system, api, sql as dbSql } from './lib/harness.mjs';
 import { assertProblem } from './lib/assert-problem.mjs';
 import { shrimpImport, submitOk, decideOk, taskOf, TRADER1_PARTY } from './lib/declarations.mjs';
 
@@ -17,8 +15,7 @@ after(async () => {
 });
 
 const admin = () => sys.token('admin');
-const sql = (query) =>
-  execFileSync('sqlite3', [join(sys.dir, 'opensw.db'), query], { encoding: 'utf8' }).trim();
+const sql = (query) => dbSql(sys.dir, query);
 const status = (q) => api(sys.base, 'GET', `/v1/public/declaration-status?${new URLSearchParams(q)}`);
 
 describe('GET /v1/public/declaration-status', () => {

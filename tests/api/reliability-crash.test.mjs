@@ -17,10 +17,8 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomInt, createHmac } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { prepareData, startSwd, swctl, swctlStatus } from './lib/harness.mjs';
+import { prepareData, startSwd, swctl, swctlStatus, sql as dbSql } from './lib/harness.mjs';
 import { shrimpImport, phoneImport, TRADER1_PARTY } from './lib/declarations.mjs';
 
 const ROUNDS = Number(process.env.SW_CRASH_ROUNDS || 3);
@@ -77,9 +75,8 @@ function client(token) {
   };
 }
 
-function sqlite(dir, sql) {
-  return execFileSync('sqlite3', [join(dir, 'opensw.db'), sql], { encoding: 'utf8' }).trim();
-}
+/** SQL against the data directory's database (sqlite3, or psql on PostgreSQL). */
+const sqlite = (dir, sql) => dbSql(dir, sql);
 
 /** The checks of a database as a crash left it (swd not running). */
 function checkDatabase(dir, label) {

@@ -8,9 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createHmac } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { system, api, swctl } from './lib/harness.mjs';
+import { system, api, swctl, sql as dbSql } from './lib/harness.mjs';
 import {
   shrimpImport, phoneImport, submitOk, taskOf, allPages, closeClean,
 } from './lib/declarations.mjs';
@@ -19,7 +17,7 @@ let s;
 before(async () => { s = await system(); });
 after(async () => { await closeClean(s); });
 const tk = (login) => s.token(login);
-const sql = (q) => execFileSync('sqlite3', [join(s.dir, 'opensw.db'), q], { encoding: 'utf8' }).trim();
+const sql = (q) => dbSql(s.dir, q);
 
 /**
  * POSTs body; gives up ("times out") after abortAfterMs (-1: as soon as the whole request

@@ -4,9 +4,7 @@
 // file stays well under 20 failed sign-ins.
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { system, api, swctlStatus } from './lib/harness.mjs';
+import { system, api, swctlStatus, sql as dbSql } from './lib/harness.mjs';
 import { assertProblem } from './lib/assert-problem.mjs';
 
 let sys;
@@ -24,8 +22,7 @@ const cookieOf = (res) => {
   const m = /(?:^|,\s*)sw_session=([^;]*)/.exec(res.headers.get('set-cookie') || '');
   return m ? m[1] : null;
 };
-const sql = (query) =>
-  execFileSync('sqlite3', [join(sys.dir, 'opensw.db'), query], { encoding: 'utf8' }).trim();
+const sql = (query) => dbSql(sys.dir, query);
 
 describe('browser session', () => {
   let res;

@@ -4,10 +4,8 @@
 // do not hold the exit up.
 import { test, describe, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import { join } from 'node:path';
-import { system, api } from './lib/harness.mjs';
+import { system, api, sql } from './lib/harness.mjs';
 
 const systems = [];
 after(async () => {
@@ -97,8 +95,7 @@ describe('graceful shutdown', () => {
     assert.match(sys.log(), /"msg":"shutting down"/);
     assert.match(sys.log(), /"msg":"stopped"/);
     // Every session that was acknowledged (201) is committed.
-    const sessions = Number(execFileSync('sqlite3',
-      [join(sys.dir, 'opensw.db'), 'SELECT count(*) FROM sessions'], { encoding: 'utf8' }));
+    const sessions = Number(sql(sys.dir, 'SELECT count(*) FROM sessions'));
     const created = by('ok').filter((o) => o.path === '/v1/session').length;
     assert.ok(sessions >= created, `${sessions} sessions stored, ${created} acknowledged`);
     // Each answered request was logged with its status.

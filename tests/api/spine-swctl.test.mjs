@@ -7,14 +7,15 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, existsSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { system, api, swctl, swctlStatus, prepareData, SRC, SWD, SWCTL } from './lib/harness.mjs';
+import {
+  system, api, swctl, swctlStatus, prepareData, copyData, sql as dbSql, BACKEND, SRC, SWD, SWCTL,
+} from './lib/harness.mjs';
 import { assertProblem } from './lib/assert-problem.mjs';
 
 let sys; // a running system for the commands whose effect is seen over HTTP
 let tmp; // scratch files: backups, broken reference folders, tampered databases
 const dbOf = (dir) => join(dir, 'opensw.db');
-const sql = (dir, query) =>
-  execFileSync('sqlite3', [dbOf(dir), query], { encoding: 'utf8' }).trim();
+const sql = (dir, query) => dbSql(dir, query);
 const signIn = (login, password) =>
   api(sys.base, 'POST', '/v1/session', { body: { login, password } });
 
@@ -37,7 +38,7 @@ describe('audit verify', () => {
   /** A copy of the fresh database, changed by one SQL statement. */
   const tampered = (name, statement) => {
     const dir = join(tmp, name);
-    cpSync(fresh.dir, dir, { recursive: true });
+    copyData(fresh.dir, dir);
     sql(dir, statement);
     return dir;
   };
@@ -217,7 +218,19 @@ describe('agencies and parties', () => {
 });
 
 describe('backup', () => {
-  test('writes a consistent copy, while swd runs, that holds the users', () => {
+  test('on PostgreSQL it is refused, pointing to pg_dump and pg_basebackup', {
+    skip: BACKEND !== 'postgresql' && 'SQLite: swctl backup writes a file (next test)',
+  }, () => {
+    const r = swctlStatus(sys.dir, 'backup', join(tmp, 'pg-backup.db'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /pg_dump or pg_basebackup/);
+    assert.ok(!existsSync(join(tmp, 'pg-backup.db')));
+  });
+
+  test('writes a consistent copy, while swd runs, that holds the users', {
+    skip: BACKEND === 'postgresql' && 'PostgreSQL: swctl backup is SQLite\'s online copy ' +
+      'to a file; PostgreSQL is backed up with pg_dump or pg_basebackup',
+  }, () => {
     const file = join(tmp, 'backup.db');
     const out = swctl(sys.dir, 'backup', file);
     assert.match(out, /backup written/);

@@ -1,7 +1,11 @@
 // harness.mjs - starts a real swd on a free port with a fresh data directory (schema,
 // reference data and demo accounts via swctl), and talks to it over HTTP.
+// With SW_TEST_PG (a server URL without database, postgresql://user@host:port) or
+// SW_TEST_PG_DIR (where tests/pg/cluster.mjs wrote that URL, as CTest's api-pg.* tests do),
+// every data directory gets a fresh PostgreSQL database of its own, passed as --db to swd
+// and swctl; the databases are dropped when the test process exits.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, openSync, readFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, openSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -10,9 +14,61 @@ export const SWD = process.env.SWD;
 export const SWCTL = process.env.SWCTL;
 if (!SRC || !SWD || !SWCTL) throw new Error('run through ctest: SWD, SWCTL, SW_SOURCE_DIR unset');
 
+const PG_BASE = process.env.SW_TEST_PG
+  || (process.env.SW_TEST_PG_DIR ? readFileSync(join(process.env.SW_TEST_PG_DIR, 'url'), 'utf8').trim() : '');
+/** 'postgresql' when the tests run against PostgreSQL, else 'sqlite'. */
+export const BACKEND = PG_BASE ? 'postgresql' : 'sqlite';
+/** For tests that cannot run on PostgreSQL: the reason, printed as the skip reason. */
+export const skipOnPg = (reason) => (PG_BASE ? `PostgreSQL: ${reason}` : false);
+
+const pgDbs = new Map(); // data directory -> its database URL
+let pgCount = 0;
+function psql(url, ...commands) {
+  const args = [url, '-X', '-q', '-A', '-t', '-F', '|', '-v', 'ON_ERROR_STOP=1'];
+  for (const c of commands) args.push('-c', c);
+  return execFileSync('psql', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+function pgCreate(template) {
+  const name = `sw_${process.pid}_${++pgCount}`;
+  psql(`${PG_BASE}/postgres`, `CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+  return name;
+}
+process.on('exit', () => {
+  if (!pgDbs.size) return;
+  const names = [...new Set(pgDbs.values())].map((u) => new URL(u).pathname.slice(1));
+  try { psql(`${PG_BASE}/postgres`, ...names.map((n) => `DROP DATABASE IF EXISTS ${n} WITH (FORCE)`)); } catch { /* the cluster may be gone */ }
+});
+
+/** The database URL of a data directory on PostgreSQL (created on first use), else null. */
+export function dbUrl(dir) {
+  if (!PG_BASE) return null;
+  if (!pgDbs.has(dir)) pgDbs.set(dir, `${PG_BASE}/${pgCreate()}`);
+  return pgDbs.get(dir);
+}
+/** The --db arguments for a data directory ([] on SQLite: the file in the directory). */
+export const dbArgs = (dir) => (PG_BASE ? ['--db', dbUrl(dir)] : []);
+
+/** Runs one SQL statement against a data directory's database (sqlite3 or psql; rows one a
+ * line, columns split by |). group_concat becomes string_agg on PostgreSQL; SQLite's
+ * integrity checks become a connectivity check there (PostgreSQL enforces foreign keys). */
+export function sql(dir, query) {
+  if (!PG_BASE) return execFileSync('sqlite3', [join(dir, 'opensw.db'), query], { encoding: 'utf8' }).trim();
+  if (/^\s*PRAGMA\s+integrity_check/i.test(query)) query = "SELECT 'ok'";
+  else if (/^\s*PRAGMA\s+foreign_key_check/i.test(query)) return '';
+  query = query.replace(/group_concat\(\s*([^,()]+?)\s*(?:,\s*('[^']*')\s*)?\)/gi,
+    (m, e, sep) => `string_agg((${e})::text, ${sep || "','"})`);
+  return psql(dbUrl(dir), query).trim();
+}
+
+/** Copies a data directory and, on PostgreSQL, its database (no swd may be using it). */
+export function copyData(src, dst) {
+  cpSync(src, dst, { recursive: true });
+  if (PG_BASE) pgDbs.set(dst, `${PG_BASE}/${pgCreate(new URL(dbUrl(src)).pathname.slice(1))}`);
+}
+
 /** Runs swctl against a data directory; returns stdout. Throws on a non-zero exit. */
 export function swctl(dir, ...args) {
-  return execFileSync(SWCTL, ['--data', dir, '--ref', join(SRC, 'data'), ...args], {
+  return execFileSync(SWCTL, ['--data', dir, ...dbArgs(dir), '--ref', join(SRC, 'data'), ...args], {
     encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -38,7 +94,7 @@ export function prepareData() {
 export async function startSwd(data, extraArgs = []) {
   const logPath = join(data.dir, `swd-${Date.now()}.log`);
   const log = openSync(logPath, 'a');
-  const proc = spawn(SWD, ['--data', data.dir, '--port', '0', '--web', join(SRC, 'web'),
+  const proc = spawn(SWD, ['--data', data.dir, ...dbArgs(data.dir), '--port', '0', '--web', join(SRC, 'web'),
     '--docs', join(SRC, 'docs'), ...extraArgs], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   const port = await new Promise((resolve, reject) => {
