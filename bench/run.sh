@@ -43,16 +43,10 @@ LG_TIMEOUT=$(awk -v d="$DURATION" -v w="$WARMUP" 'BEGIN { printf "%d", d + w + 1
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/opensw-bench.XXXXXX")
 SWD_PID=
 
+. "$HERE/lib.sh"
+
 stop_swd() {
-  if [ -n "$SWD_PID" ] && kill -0 "$SWD_PID" 2>/dev/null; then
-    kill -TERM "$SWD_PID" 2>/dev/null || true
-    for _ in $(seq 150); do
-      kill -0 "$SWD_PID" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$SWD_PID" 2>/dev/null || true
-    wait "$SWD_PID" 2>/dev/null || true
-  fi
+  stop_pid "$SWD_PID"
   SWD_PID=
 }
 cleanup() {
@@ -62,20 +56,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# Busy and total jiffies of the whole machine, from /proc/stat.
-cpu_jiffies() { awk '/^cpu / { b = $2 + $3 + $4 + $7 + $8; print b, b + $5 + $6 }' /proc/stat; }
-proc_jiffies() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-
-machine() {
-  local model mem
-  model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-  mem=$(awk '/^MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)
-  echo "machine: $(nproc) CPUs ($model), $mem RAM, Linux $(uname -r), $(uname -m)"
-  echo "storage: $(df -P "$TMP" | awk 'NR == 2 { print $1 }') $(findmnt -no FSTYPE,OPTIONS -T "$TMP" 2>/dev/null | cut -c1-60)"
-  echo "swd: $("$SWD" --version 2>/dev/null || echo unknown), loadgen on the same machine"
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-}
-
 # start_swd NAME: a fresh data directory with the demo data; sets PORT, TOKEN, SWD_PID.
 start_swd() {
   local dir=$TMP/$1
@@ -83,8 +63,8 @@ start_swd() {
   "$SWCTL" --data "$dir" --ref "$ROOT/data" init >/dev/null
   local accounts
   accounts=$("$SWCTL" --data "$dir" --ref "$ROOT/data" demo --json)
-  TOKEN=$(echo "$accounts" | sed -n 's/.*"login":"trader1".*"token":"\([^"]*\)".*/\1/p')
-  ADMIN_TOKEN=$(echo "$accounts" | sed -n 's/.*"login":"admin".*"token":"\([^"]*\)".*/\1/p')
+  TOKEN=$(token_of trader1 "$accounts")
+  ADMIN_TOKEN=$(token_of admin "$accounts")
   if [ -z "$TOKEN" ]; then
     echo "bench: no token for trader1 from swctl demo" >&2
     exit 1
@@ -92,13 +72,7 @@ start_swd() {
   "$SWD" --data "$dir" --listen 127.0.0.1 --port 0 --quiet --threads "$THREADS" \
     2>"$dir/swd.log" &
   SWD_PID=$!
-  PORT=
-  for _ in $(seq 100); do
-    PORT=$(sed -n 's/.*"port":\([0-9]*\).*/\1/p' "$dir/swd.log" | head -1)
-    [ -n "$PORT" ] && break
-    kill -0 "$SWD_PID" 2>/dev/null || break
-    sleep 0.1
-  done
+  PORT=$(wait_port "$dir/swd.log" "$SWD_PID")
   if [ -z "$PORT" ]; then
     echo "bench: swd did not start:" >&2
     cat "$dir/swd.log" >&2
@@ -150,7 +124,7 @@ phase() {
 }
 
 echo "OpenSW submission benchmark"
-machine
+machine "$TMP" "$SWD"
 for p in $PHASES; do
   case $p in
   closed)

@@ -18,6 +18,7 @@
 #include "http/server.h"
 #include "store/refdata_store.h"
 #include "store/store.h"
+#include "store/store_watch.h"
 
 static void usage(FILE *f) {
   fputs("usage: swd [options]\n"
@@ -37,6 +38,9 @@ static void usage(FILE *f) {
         "Environment: SW_LISTEN SW_PORT SW_DATA SW_DB SW_THREADS SW_BODY_LIMIT SW_WEB SW_DOCS\n",
         f);
 }
+
+/* Another node committed: long polls of the event feed look again. */
+static void wake_feeds(void *notify) { notify_bump(notify); }
 
 static char *read_file(const char *path, size_t *len) {
   FILE *f = fopen(path, "rb");
@@ -125,6 +129,7 @@ int main(int argc, char **argv) {
             sw_strerror(rc));
     return 1;
   }
+  store_jobs_fail_whole(app.store); /* swd's write jobs return their first error */
   if ((rc = refstore_load(store_reader(app.store), &app.rd)) < 0) {
     fprintf(stderr, "swd: cannot load reference data: %s\n", sw_strerror(rc));
     goto out;
@@ -146,6 +151,7 @@ int main(int argc, char **argv) {
   app.metrics = metrics_new(routes_count());
   app.notify = notify_new();
   if (!app.metrics || !app.notify) goto out;
+  app.watch = store_watch_start(app.store, wake_feeds, app.notify);
   if (server_start(&app, &srv) < 0) goto out;
   app.ready = 1;
   fprintf(stderr,
@@ -160,6 +166,7 @@ int main(int argc, char **argv) {
   exit_code = 0;
 out:
   ruleset_cache_free(&app);
+  store_watch_stop(app.watch);
   store_free(app.store); /* drains the writer: every acknowledged write is committed */
   notify_free(app.notify);
   refdata_free(app.rd);

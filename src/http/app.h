@@ -10,6 +10,7 @@
 
 struct metrics;
 struct notify;
+struct store_watch;
 struct ruleset;
 
 struct app {
@@ -20,6 +21,7 @@ struct app {
   char *openapi; /* the OpenAPI document, read once at start */
   size_t openapi_len;
   struct notify *notify;   /* wakes long-polling event readers after commits */
+  struct store_watch *watch; /* other nodes' commits (PostgreSQL); NULL on SQLite */
   struct ruleset *rules;   /* routing rules in memory (ruleset.h) */
   int64_t rules_checked_ms;
   struct decl_limits limits; /* validation limits from the configuration */

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "http/app.h"
+#include "store/store_watch.h"
 #include "http/handlers.h"
 #include "http/metrics.h"
 
@@ -32,7 +33,8 @@ void h_readyz(struct http_req *r) {
 
 void h_metrics(struct http_req *r) {
   size_t len = 0;
-  char *text = metrics_render(r->app->metrics, r->app->store, &len);
+  char *text = metrics_render(r->app->metrics, r->app->store,
+                              store_watch_remote_commits(r->app->watch), &len);
   if (!text) {
     reply_error(r, 500, "", "out_of_memory", "cannot render metrics");
     return;

@@ -70,7 +70,8 @@ static void put(struct buf *b, const char *fmt, ...) {
   }
 }
 
-char *metrics_render(struct metrics *m, struct store *store, size_t *len) {
+char *metrics_render(struct metrics *m, struct store *store, uint64_t remote_commits,
+                     size_t *len) {
   struct buf b = {0};
   put(&b, "# HELP sw_http_requests_total Requests answered, by route and status class.\n"
           "# TYPE sw_http_requests_total counter\n");
@@ -128,6 +129,9 @@ char *metrics_render(struct metrics *m, struct store *store, size_t *len) {
   }
   put(&b, "sw_store_commit_batch_size_count %llu\nsw_store_commit_batch_size_sum %llu\n",
       (unsigned long long)st.commits, (unsigned long long)st.jobs);
+  put(&b, "# HELP sw_store_remote_commits_total Commits announced by other nodes (PostgreSQL).\n"
+          "# TYPE sw_store_remote_commits_total counter\nsw_store_remote_commits_total %llu\n",
+      (unsigned long long)remote_commits);
   *len = b.len;
   return b.p;
 }

@@ -14,6 +14,7 @@ void metrics_free(struct metrics *m);
 void metrics_observe(struct metrics *m, size_t route_idx, unsigned status, int64_t micros);
 /* Renders everything (with the store's commit statistics) as Prometheus text into a
  * malloc'd buffer; caller frees. */
-char *metrics_render(struct metrics *m, struct store *store, size_t *len);
+char *metrics_render(struct metrics *m, struct store *store, uint64_t remote_commits,
+                     size_t *len);
 
 #endif

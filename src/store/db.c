@@ -56,3 +56,26 @@ const char *db_errmsg(struct db *db) { return db->ops->errmsg(db); }
 int db_backup(struct db *db, const char *dest_path) { return db->ops->backup(db, dest_path); }
 void db_checkpoint(struct db *db) { db->ops->checkpoint(db); }
 const char *db_dialect_id_type(struct db *db) { return db->ops->id_type; }
+
+void db_statement_savepoints(struct db *db, int on) {
+  if (db->ops->statement_savepoints) db->ops->statement_savepoints(db, on);
+}
+
+int db_notify(struct db *db, const char *channel, const char *payload) {
+  static const char *const sql = "SELECT pg_notify(?1, ?2)";
+  struct db_stmt *st;
+  if (!db->ops->listen) return 0;
+  int rc = db_prepare(db, sql, &st);
+  if (rc < 0) return rc;
+  db_bind_text(st, 1, channel);
+  db_bind_text(st, 2, payload);
+  rc = db_step(st);
+  db_done(st);
+  return rc < 0 ? rc : 0;
+}
+int db_listen(struct db *db, const char *channel) {
+  return db->ops->listen ? db->ops->listen(db, channel) : -SW_EINVAL;
+}
+int db_wait_notify(struct db *db, int timeout_ms, char *payload, size_t len) {
+  return db->ops->wait_notify ? db->ops->wait_notify(db, timeout_ms, payload, len) : -SW_EINVAL;
+}

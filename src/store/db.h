@@ -53,6 +53,22 @@ int db_backup(struct db *db, const char *dest_path);
  * nothing. */
 void db_checkpoint(struct db *db);
 
+/* Whether a failed statement inside a transaction leaves the transaction usable, as it
+ * does on SQLite (the default: on). PostgreSQL pays a savepoint per statement for it; a
+ * caller that never goes on after a failed statement (it rolls back to a savepoint of its
+ * own instead) may turn that off. */
+void db_statement_savepoints(struct db *db, int on);
+
+/* Cross-process wake-ups, for several nodes on one database (PostgreSQL LISTEN/NOTIFY).
+ * db_notify queues a notification on channel with payload, delivered to every listener
+ * when the current transaction commits; db_listen subscribes this connection, and
+ * db_wait_notify waits up to timeout_ms for one: 1 with its payload copied into payload,
+ * 0 on timeout, negative when the connection failed. SQLite (one process owns the file):
+ * db_notify does nothing and returns 0, db_listen returns -SW_EINVAL. */
+int db_notify(struct db *db, const char *channel, const char *payload);
+int db_listen(struct db *db, const char *channel);
+int db_wait_notify(struct db *db, int timeout_ms, char *payload, size_t len);
+
 /* Dialect token in migrations: "@ID@" becomes the backend's auto-increment key type. */
 const char *db_dialect_id_type(struct db *db);
 

@@ -23,6 +23,11 @@ struct db_ops {
   const char *(*errmsg)(struct db *db);
   int (*backup)(struct db *db, const char *dest_path);
   void (*checkpoint)(struct db *db);
+  /* NULL when statements fail alone anyway (SQLite) */
+  void (*statement_savepoints)(struct db *db, int on);
+  /* cross-process wake-ups; NULL when the backend has none (SQLite) */
+  int (*listen)(struct db *db, const char *channel);
+  int (*wait_notify)(struct db *db, int timeout_ms, char *payload, size_t len);
 };
 
 struct db {

@@ -218,6 +218,9 @@ static int verify_documents(struct db *db, struct decl_reg *reg, int64_t today) 
       continue;
     }
     arena_release(&a);
+    /* the balance is read, checked and drawn under the permit's row lock: two nodes on
+       one PostgreSQL database never draw the same remainder twice */
+    if ((rc = permit_lock(db, doc->type, doc->number)) < 0) break;
     rc = permit_load(db, doc->type, doc->number, &a, p);
     if (rc == -SW_ENOTFOUND) {
       errlist_add(reg->errs, path, "permit_not_found", "no %s numbered %s is registered",

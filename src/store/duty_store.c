@@ -380,8 +380,9 @@ int payment_confirm(struct db *db, struct payment_conf *pc) {
       "SELECT b.id, b.decl_id, b.amount, b.currency, b.status, COALESCE(b.guarantee_id, 0)"
       " FROM bills b JOIN payment_agreements a ON a.party_id = b.party_id AND a.bank_id = ?2"
       " WHERE b.number = ?1";
+  /* conditional: of two nodes confirming one bill at once, the second finds it paid */
   static const char *const pay = "UPDATE bills SET status = 'paid', paid_at = ?2, paid_day = ?3"
-                                 " WHERE id = ?1";
+                                 " WHERE id = ?1 AND status NOT IN ('paid', 'cancelled')";
   static const char *const restore = "UPDATE guarantees SET balance = balance + ?2 WHERE id = ?1";
   struct db_stmt *st;
   int64_t now = store_now_us(), bill = 0, amount = 0, guarantee = 0;
@@ -431,6 +432,7 @@ int payment_confirm(struct db *db, struct payment_conf *pc) {
   db_bind_int64(st, 2, now);
   db_bind_int64(st, 3, time_days_us(now));
   if ((rc = step_done(st)) < 0) return rc;
+  if (db_changes(db) != 1) return -SW_ESTATE;
   snprintf(detail, sizeof detail, "{\"txn\":\"%.60s\"}", pc->txn);
   if ((rc = ledger_add(db, now, "payment", bill, 0, amount, detail)) < 0) return rc;
   if (guarantee) {

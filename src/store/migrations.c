@@ -41,44 +41,63 @@ static char *expand(const char *sql, const char *id_type) {
   return out;
 }
 
-int migrations_apply(struct db *db) {
-  struct db_stmt *st;
-  int rc, version = 0;
-  static const char *const create_meta =
-      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL,"
-      " applied_at BIGINT NOT NULL)";
+/* Applies the next migration if the schema is older than this program, in one
+ * transaction that first takes the schema lock, so that several processes starting at
+ * once on one database (swd nodes, swctl) apply each migration exactly once: SQLite's
+ * BEGIN IMMEDIATE is that lock; PostgreSQL locks the version table. Returns the version
+ * now in place. */
+static int apply_next(struct db *db) {
   static const char *const get_version = "SELECT COALESCE(MAX(version), 0) FROM schema_version";
   static const char *const put_version =
       "INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)";
-  if ((rc = db_exec(db, create_meta)) < 0) return rc;
-  if ((rc = db_prepare(db, get_version, &st)) < 0) return rc;
-  if (db_step(st) == 1) version = (int)db_col_int64(st, 0);
+  struct db_stmt *st;
+  int rc, version = 0;
+  if ((rc = db_exec(db, "BEGIN IMMEDIATE")) < 0) return rc;
+  if (!strcmp(db_backend_name(db), "postgresql") &&
+      (rc = db_exec(db, "LOCK TABLE schema_version IN EXCLUSIVE MODE")) < 0)
+    goto fail;
+  if ((rc = db_prepare(db, get_version, &st)) < 0) goto fail;
+  if ((rc = db_step(st)) == 1) version = (int)db_col_int64(st, 0);
   db_done(st);
+  if (rc < 0) goto fail;
   if (version > N_MIGRATIONS) {
     fprintf(stderr, "database schema version %d is newer than this program (%d)\n", version,
             N_MIGRATIONS);
-    return -SW_ESTATE;
+    rc = -SW_ESTATE;
+    goto fail;
   }
-  for (int v = version + 1; v <= N_MIGRATIONS; v++) {
-    char *sql = expand(MIGRATIONS[v - 1], db_dialect_id_type(db));
-    if (!sql) return -SW_ENOMEM;
-    if ((rc = db_exec(db, "BEGIN IMMEDIATE")) < 0) {
-      free(sql);
-      return rc;
+  if (version < N_MIGRATIONS) {
+    char *sql = expand(MIGRATIONS[version], db_dialect_id_type(db));
+    if (!sql) {
+      rc = -SW_ENOMEM;
+      goto fail;
     }
     rc = db_exec(db, sql);
     free(sql);
     if (rc == 0 && (rc = db_prepare(db, put_version, &st)) == 0) {
-      db_bind_int64(st, 1, v);
+      db_bind_int64(st, 1, version + 1);
       db_bind_int64(st, 2, store_now_us());
       rc = db_step(st);
+      db_done(st);
     }
     if (rc < 0) {
-      fprintf(stderr, "migration %d failed: %s\n", v, db_errmsg(db));
-      db_exec(db, "ROLLBACK");
-      return rc;
+      fprintf(stderr, "migration %d failed: %s\n", version + 1, db_errmsg(db));
+      goto fail;
     }
-    if ((rc = db_exec(db, "COMMIT")) < 0) return rc;
+    version++;
   }
-  return N_MIGRATIONS;
+  if ((rc = db_exec(db, "COMMIT")) < 0) goto fail;
+  return version;
+fail:
+  db_exec(db, "ROLLBACK");
+  return rc;
+}
+
+int migrations_apply(struct db *db) {
+  static const char *const create_meta =
+      "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL,"
+      " applied_at BIGINT NOT NULL)";
+  int rc = db_exec(db, create_meta), version = -1;
+  while (rc >= 0 && (rc = apply_next(db)) > version) version = rc;
+  return rc < 0 ? rc : version;
 }

@@ -246,6 +246,17 @@ int permit_set_status(struct db *db, int64_t permit_id, enum permit_status s,
   return audit_append(db, actor, origin, "permit.status", obj, detail);
 }
 
+int permit_lock(struct db *db, const char *type, const char *number) {
+  static const char *const sql =
+      "UPDATE permits SET status = status WHERE type = ?1 AND number = ?2";
+  struct db_stmt *st;
+  int rc = db_prepare(db, sql, &st);
+  if (rc < 0) return rc;
+  db_bind_text(st, 1, type);
+  db_bind_text(st, 2, number);
+  return step_done(st);
+}
+
 int permit_draw(struct db *db, int64_t permit_id, size_t line, int64_t decl_id,
                 int64_t item_seq, int64_t quantity, int64_t value) {
   static const char *const sql =

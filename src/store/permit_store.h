@@ -37,6 +37,10 @@ int permit_amend(struct db *db, int64_t permit_id, const struct permit *p, int64
 int permit_set_status(struct db *db, int64_t permit_id, enum permit_status s,
                       const char *actor, const char *origin);
 
+/* Locks the permit's row for the rest of the transaction (no-op when unknown), before
+ * its balance is read and drawn on. */
+int permit_lock(struct db *db, const char *type, const char *number);
+
 /* Records that declaration decl_id item item_seq draws on a permit line (pre_deducted). */
 int permit_draw(struct db *db, int64_t permit_id, size_t line, int64_t decl_id,
                 int64_t item_seq, int64_t quantity, int64_t value);

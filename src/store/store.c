@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/err.h"
 #include "store/migrations.h"
@@ -39,6 +40,7 @@ struct store {
   struct store_stats stats;
   pthread_key_t reader_key;
   struct reader_node *readers;
+  char node_id[40]; /* this process, in the commit notifications other nodes receive */
 };
 
 int64_t store_now_us(void) {
@@ -91,7 +93,8 @@ static void run_batch(struct store *s, struct write_job *jobs) {
     db_exec(s->writer, "ROLLBACK"); /* fails harmlessly when SQLite rolled back already */
     for (struct write_job *j = jobs; j; j = j->next)
       if (j->rc >= 0) j->rc = rc;
-  } else if ((rc = db_exec(s->writer, "COMMIT")) < 0) {
+  } else if ((rc = db_notify(s->writer, STORE_CHANNEL, s->node_id)) < 0 ||
+             (rc = db_exec(s->writer, "COMMIT")) < 0) {
     fprintf(stderr, "{\"level\":\"error\",\"msg\":\"commit failed\",\"error\":\"%s\"}\n",
             db_errmsg(s->writer));
     db_exec(s->writer, "ROLLBACK");
@@ -178,6 +181,10 @@ int store_open(const char *path, struct store **out) {
   int rc;
   if (!s) return -SW_ENOMEM;
   s->path = strdup(path);
+  char host[24] = "";
+  gethostname(host, sizeof host - 1);
+  snprintf(s->node_id, sizeof s->node_id, "%s:%d:%llx", host, (int)getpid(),
+           (unsigned long long)store_now_us());
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->work, NULL);
   if (!s->path || pthread_key_create(&s->reader_key, NULL) != 0) {
@@ -236,4 +243,6 @@ void store_get_stats(struct store *s, struct store_stats *out) {
 
 int store_schema_version(struct store *s) { return s->version; }
 const char *store_url(const struct store *s) { return s->path; }
+const char *store_node_id(const struct store *s) { return s->node_id; }
+void store_jobs_fail_whole(struct store *s) { db_statement_savepoints(s->writer, 0); }
 const char *store_backend(const struct store *s) { return db_backend_name(s->writer); }

@@ -30,6 +30,11 @@ void store_free(struct store *s);
 typedef int (*store_write_fn)(struct db *db, void *arg);
 int store_write(struct store *s, store_write_fn fn, void *arg);
 
+/* For writers whose jobs never go on after a failed statement (they return the error and
+ * the job's savepoint undoes them): the writer connection may skip per-statement
+ * savepoints (db_statement_savepoints). Call before the first store_write. */
+void store_jobs_fail_whole(struct store *s);
+
 /* The calling thread's read connection (opened on first use, closed by store_free). */
 struct db *store_reader(struct store *s);
 
@@ -43,6 +48,12 @@ int store_schema_version(struct store *s);
 const char *store_url(const struct store *s);
 /* "sqlite" or "postgresql". */
 const char *store_backend(const struct store *s);
+
+/* The channel on which the writer announces each commit (PostgreSQL NOTIFY, payload: the
+ * committing node's id), so that other nodes' long polls wake (store_watch.h). */
+#define STORE_CHANNEL "opensw_commits"
+/* This process's id in those announcements ("host:pid:start"). */
+const char *store_node_id(const struct store *s);
 
 /* Current time in microseconds since the epoch (UTC). */
 int64_t store_now_us(void);

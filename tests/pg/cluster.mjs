@@ -5,7 +5,8 @@
 // initdb refuses to run as root: as root the cluster belongs to the system user 'postgres'
 // (created by Debian's postgresql package) or, failing that, to 'opensw-pg', created here
 // with useradd --system; otherwise it runs as the calling user. Trust authentication on
-// 127.0.0.1 only, no Unix socket, fsync off: a test cluster, never a production one.
+// 127.0.0.1 only, no Unix socket, fsync off (on with PG_DURABLE=1, for benchmarks): a test
+// cluster, never a production one.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, readFileSync, existsSync, mkdtempSync, chownSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -79,9 +80,11 @@ async function start() {
   let lastErr;
   for (let attempt = 0; attempt < 5; attempt++) {
     const port = await freePort();
+    // tests trade durability for speed; a benchmark (PG_DURABLE=1) keeps PostgreSQL's defaults
+    const durability = process.env.PG_DURABLE === '1' ? []
+      : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off'];
     const opts = [`-p ${port}`, '-c listen_addresses=127.0.0.1', "-c unix_socket_directories=''",
-      '-c max_connections=400', '-c fsync=off', '-c synchronous_commit=off',
-      '-c full_page_writes=off', '-c shared_buffers=64MB'].join(' ');
+      '-c max_connections=400', ...durability, '-c shared_buffers=128MB'].join(' ');
     try {
       pg(user, 'pg_ctl', ['-D', data, '-l', join(parent, 'server.log'), '-o', opts, '-w', '-t', '60', 'start']);
       const url = `postgresql://opensw@127.0.0.1:${port}`;
