@@ -19,7 +19,8 @@ struct command {
 
 static const struct command COMMANDS[] = {
     {"init", cmd_init, "create the database and load the shipped reference data"},
-    {"import", cmd_import, "(re)load reference files: hs, countries, currencies, locations"},
+    {"import", cmd_import, "(re)load reference files: hs, countries, currencies, locations;"
+                           " or import [--check] FILE: a whole system from export"},
     {"demo", cmd_demo, "create the demo agencies, enterprises and users (--json)"},
     {"migrate", cmd_migrate, "apply pending schema migrations"},
     {"user", cmd_user, "user add | passwd | disable"},
@@ -33,6 +34,7 @@ static const struct command COMMANDS[] = {
     {"rates", cmd_rates, "rates set CURRENCY RATE [--from DATE]"},
     {"bank", cmd_bank, "bank key BANK_ID: register a bank's signing key (printed once)"},
     {"audit", cmd_audit, "audit verify: check the audit trail's hash chain"},
+    {"export", cmd_export, "export FILE: the whole system as JSON Lines, for import elsewhere"},
     {"backup", cmd_backup, "backup FILE: online consistent copy of the database"},
     {"edi", cmd_edi, "edi parse|validate FILE: UN/EDIFACT as JSON, or its problems"},
     {"stats", cmd_stats, "stats import FILE | release-times: release-time analysis"},

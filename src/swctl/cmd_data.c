@@ -117,8 +117,9 @@ int ctl_import_kind(struct ctl *c, const char *kind) {
   for (size_t i = 0; i < N_KINDS; i++)
     if (!strcmp(KINDS[i].kind, kind)) j.files = KINDS[i].files;
   if (!j.files) {
-    fprintf(stderr, "swctl import: unknown kind '%s' (hs, countries, currencies, locations)\n",
-            kind);
+    fprintf(stderr, "swctl import: unknown kind '%s' (hs, countries, currencies, locations;"
+                    " or a file from swctl export: ./%s)\n",
+            kind, kind);
     return 2;
   }
   int rc = store_write(c->store, import_write, &j);
@@ -136,8 +137,10 @@ int ctl_import_kind(struct ctl *c, const char *kind) {
 }
 
 int cmd_import(struct ctl *c, int argc, char **argv) {
+  if (ctl_import_is_system(argc, argv)) return cmd_import_system(c, argc, argv); /* FILE */
   if (ctl_wants_help(argc, argv)) {
     puts("usage: swctl import [hs|countries|currencies|locations|all]...\n"
+         "       swctl import [--check] FILE   (a whole system from swctl export: --help)\n"
          "Loads reference files from --ref DIR (default ./data), each in one transaction:\n"
          "a broken file is refused with its line and reason and nothing of it is loaded.\n"
          "A running swd reads reference data at start: restart it after an import.");

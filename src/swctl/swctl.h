@@ -42,6 +42,11 @@ int cmd_backup(struct ctl *c, int argc, char **argv);
 int cmd_edi(struct ctl *c, int argc, char **argv);
 int cmd_migrate(struct ctl *c, int argc, char **argv);
 int cmd_stats(struct ctl *c, int argc, char **argv);
+/* swctl export FILE; swctl import [--check] FILE (cmd_export.c): a whole system. */
+int cmd_export(struct ctl *c, int argc, char **argv);
+int cmd_import_system(struct ctl *c, int argc, char **argv);
+/* True when import's arguments name a file rather than reference kinds. */
+int ctl_import_is_system(int argc, char **argv);
 /* The demo's fee catalogue (when none) and, when history > 0 and none exists, that many
  * generated historical declarations (reference HIST-...); 0 or an exit code. */
 int ctl_demo_extras(struct ctl *c, size_t history);
