@@ -618,13 +618,9 @@ char *assessment_text(struct db *db, int64_t decl_id) {
 }
 
 json_t *assessment_json(struct db *db, int64_t decl_id) {
-  static const char *const sql = "SELECT body FROM assessments WHERE decl_id = ?1";
-  struct db_stmt *st;
-  json_t *j = NULL;
-  if (db_prepare(db, sql, &st) < 0) return NULL;
-  db_bind_int64(st, 1, decl_id);
-  if (db_step(st) == 1) j = json_loads(db_col_text(st, 0), 0, NULL);
-  db_done(st);
+  char *text = assessment_text(db, decl_id);
+  json_t *j = text ? json_loads(text, 0, NULL) : NULL;
+  free(text);
   return j;
 }
 

@@ -14,14 +14,14 @@
 // Runs on PostgreSQL only (api-pg.multinode); on SQLite it is skipped with the reason.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import net from 'node:net';
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync, chmodSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BACKEND, prepareData, startSwd, sql, api, swctl } from './lib/harness.mjs';
-import { TRADER1_PARTY } from './lib/declarations.mjs';
+import { TRADER1_PARTY, phoneImport } from './lib/declarations.mjs';
+import { keepAliveClient } from './lib/client.mjs';
 
 const SKIP = BACKEND !== 'postgresql' && 'several nodes share a PostgreSQL database (api-pg.multinode)';
 const NGINX = ['/usr/sbin/nginx', '/usr/bin/nginx'].find((p) => existsSync(p));
@@ -94,35 +94,7 @@ http {
   throw new Error(`nginx did not start: ${stderr} ${existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : ''}`);
 }
 
-/** One keep-alive connection (an agent with one socket). */
-function client(token) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  return {
-    send(base, method, path, body) {
-      return new Promise((resolve, reject) => {
-        const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
-        const headers = { authorization: `Bearer ${token}` };
-        if (data) Object.assign(headers, { 'content-type': 'application/json', 'content-length': data.length });
-        const req = http.request(`${base}${path}`, { method, agent, headers, timeout: 30000 }, (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('error', reject);
-          res.on('aborted', () => reject(new Error('response aborted')));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json = null;
-            try { json = JSON.parse(text); } catch { json = null; }
-            resolve({ status: res.statusCode, text, json });
-          });
-        });
-        req.on('timeout', () => req.destroy(new Error('client timeout')));
-        req.on('error', reject);
-        req.end(data);
-      });
-    },
-    close() { agent.destroy(); },
-  };
-}
+const client = keepAliveClient;
 
 test('two nodes behind nginx, one killed mid-run: nothing lost, nothing twice, the licence never overdrawn', { skip: SKIP, timeout: 300000 }, async () => {
   const data = prepareData();
@@ -298,12 +270,7 @@ test('sessions and the event feed span the nodes', { skip: SKIP, timeout: 120000
   await new Promise((r) => setTimeout(r, 300));
   const sub = await api(nodeA.base, 'POST', '/v1/declarations', {
     token: tok('trader1'),
-    body: {
-      type: 'IM', reference: `MN-FEED-${process.pid}`, procedure: '4000', office: 'CNSHA', importer: { id: TRADER1_PARTY },
-      exporter: { id: 'KR1208147521', name: 'Busan Mobile Co.' }, transport: { mode: '1', loading: 'KRPUS', discharge: 'CNSHA' },
-      invoice: { currency: 'USD', incoterm: 'FOB', total: '2000.00' },
-      items: [{ seq: 1, hs: '851713', description: 'Smartphones', origin: 'KR', quantity: '10', unit: 'NAR', net_kg: '2', gross_kg: '3.5', value: '2000.00' }],
-    },
+    body: phoneImport({ reference: `MN-FEED-${process.pid}` }),
   });
   assert.equal(sub.status, 201, sub.text);
   const woke = await poll;

@@ -15,11 +15,11 @@
 // it with 20+ rounds and prints the figures this file logs as `crash:` lines.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { randomInt, createHmac } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { prepareData, startSwd, swctl, swctlStatus, sql as dbSql } from './lib/harness.mjs';
 import { shrimpImport, phoneImport, TRADER1_PARTY } from './lib/declarations.mjs';
+import { keepAliveClient } from './lib/client.mjs';
 
 const ROUNDS = Number(process.env.SW_CRASH_ROUNDS || 3);
 const CLIENTS = Number(process.env.SW_CRASH_CLIENTS || 6);
@@ -42,38 +42,7 @@ async function start(data) {
   return swd;
 }
 
-/** One keep-alive HTTP/1.1 connection per client (an agent with one socket). */
-function client(token) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  return {
-    /** body: an object (sent as JSON) or a string (sent as it is). */
-    send(base, method, path, body, extraHeaders = {}) {
-      return new Promise((resolve, reject) => {
-        const data = body === undefined ? null
-          : Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-        const headers = { authorization: `Bearer ${token}`, ...extraHeaders };
-        if (data) Object.assign(headers, { 'content-type': 'application/json', 'content-length': data.length });
-        const req = http.request(`${base}${path}`, { method, agent, headers, timeout: 20000 }, (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('aborted', () => reject(new Error('response aborted')));
-          res.on('error', reject);
-          res.on('end', () => {
-            if (!res.complete) { reject(new Error('incomplete response')); return; }
-            const text = Buffer.concat(chunks).toString('utf8');
-            let json = null;
-            try { json = JSON.parse(text); } catch { json = null; }
-            resolve({ status: res.statusCode, text, json });
-          });
-        });
-        req.on('timeout', () => req.destroy(new Error('client timeout')));
-        req.on('error', reject);
-        req.end(data);
-      });
-    },
-    close() { agent.destroy(); },
-  };
-}
+const client = keepAliveClient;
 
 /** SQL against the data directory's database (sqlite3, or psql on PostgreSQL). */
 const sqlite = (dir, sql) => dbSql(dir, sql);
