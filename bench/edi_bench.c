@@ -3,6 +3,10 @@
  *   edi_bench FILE...            MB/s for parse only and parse + validation, per file
  *   edi_bench --rss N FILE       streams FILE N times (64 KiB reads, one stream) through
  *                                parse + validation; prints MB/s and peak RSS
+ *   edi_bench --passes N parse|valid FILE
+ *                                exactly N in-memory passes (for profilers: perf, callgrind)
+ *   edi_bench --scalar ...       any of the above with the scalar tokenizer instead of the
+ *                                SIMD one (what CPUs without AVX2 run)
  *
  * Throughput: the file is held in memory and fed in 64 KiB chunks, repeated until about
  * one second has passed; the best of five rounds is reported (MB = 10^6 bytes). Prints
@@ -46,6 +50,8 @@ out:
   return buf;
 }
 
+static int scan_kind = EDI_SCAN_AUTO; /* --scalar: EDI_SCAN_SCALAR */
+
 /* One pass over buf; returns the report's error count (to keep the work observable). */
 static uint64_t one_pass(const char *buf, size_t len, int parse_only) {
   struct edi_check *c = NULL;
@@ -53,6 +59,7 @@ static uint64_t one_pass(const char *buf, size_t len, int parse_only) {
   memset(&o, 0, sizeof o);
   o.parse_only = parse_only;
   if (edi_check_new(&c, &o) < 0) exit(1);
+  edi_parser_set_scan(edi_check_parser(c), scan_kind);
   for (size_t off = 0; off < len; off += CHUNK)
     edi_check_feed(c, buf + off, len - off < CHUNK ? len - off : CHUNK);
   edi_check_finish(c);
@@ -90,6 +97,7 @@ static int rss_run(int times, const char *path) {
   uint64_t bytes = 0;
   memset(&o, 0, sizeof o);
   if (!buf || edi_check_new(&c, &o) < 0) return 1;
+  edi_parser_set_scan(edi_check_parser(c), scan_kind);
   double t0 = now_s();
   for (int i = 0; i < times; i++) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -114,12 +122,30 @@ static int rss_run(int times, const char *path) {
 
 int main(int argc, char **argv) {
   uint64_t sink = 0;
+  if (argc > 1 && !strcmp(argv[1], "--scalar")) {
+    scan_kind = EDI_SCAN_SCALAR;
+    argv++;
+    argc--;
+  }
   if (argc == 4 && !strcmp(argv[1], "--rss")) {
     long times = strtol(argv[2], NULL, 10);
     return rss_run(times > 0 && times < 100000 ? (int)times : 1, argv[3]);
   }
+  if (argc == 5 && !strcmp(argv[1], "--passes")) {
+    long times = strtol(argv[2], NULL, 10);
+    size_t len = 0;
+    char *buf = slurp(argv[4], &len);
+    if (!buf) return 1;
+    for (long i = 0; i < times; i++)
+      sink += one_pass(buf, len, !strcmp(argv[3], "parse"));
+    printf("%ld passes, %llu\n", times, (unsigned long long)sink);
+    free(buf);
+    return 0;
+  }
   if (argc < 2) {
-    fputs("usage: edi_bench FILE... | edi_bench --rss N FILE\n", stderr);
+    fputs("usage: edi_bench FILE... | edi_bench --rss N FILE | edi_bench --passes N parse|valid "
+          "FILE\n",
+          stderr);
     return 2;
   }
   printf("%-58s %10s %12s %12s\n", "file", "bytes", "parse MB/s", "+valid MB/s");

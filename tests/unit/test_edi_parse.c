@@ -398,6 +398,180 @@ static void test_limits_and_stop(void **state) {
   run_free(&x);
 }
 
+/* Everything a parse produces, as text: segments with every component (decoded), every
+ * problem with its position and text, every end event. */
+struct trace {
+  char *buf;
+  size_t len, cap;
+};
+
+static void tr_put(struct trace *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tr_put(struct trace *t, const char *fmt, ...) {
+  char tmp[512];
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+  va_end(ap);
+  if (n < 0) return;
+  if ((size_t)n >= sizeof tmp) n = sizeof tmp - 1;
+  if (t->len + (size_t)n + 1 > t->cap) {
+    t->cap = (t->cap + (size_t)n + 1) * 2;
+    t->buf = realloc(t->buf, t->cap);
+    assert_non_null(t->buf);
+  }
+  memcpy(t->buf + t->len, tmp, (size_t)n);
+  t->len += (size_t)n;
+  t->buf[t->len] = 0;
+}
+
+static int tr_segment(void *ctx, const struct edi_segment *s, const struct edi_envelope *env) {
+  struct trace *t = ctx;
+  tr_put(t, "S %s %llu %u.%u n%u/%u sep%c%c%c%c", s->tag, (unsigned long long)s->offset, s->msg,
+         s->index, s->nel, s->npos, env->comp, env->elem, env->rel ? env->rel : '0', env->term);
+  for (uint32_t i = 0; i < s->nel; i++) {
+    const struct edi_elem *e = &s->el[i];
+    tr_put(t, " %u.%u[", e->pos, e->rep);
+    for (unsigned k = 0; k < e->ncomp; k++)
+      tr_put(t, "%s%.*s", k ? "|" : "", (int)s->comp[e->first + k].len, s->comp[e->first + k].p);
+    tr_put(t, "]");
+  }
+  tr_put(t, "\n");
+  return 0;
+}
+
+static void tr_error(void *ctx, const struct edi_error *e, const struct edi_envelope *env) {
+  struct trace *t = ctx;
+  tr_put(t, "E %u %u %u %llu %u.%u %s e%u c%u r%u ic%u %s\n", e->severity, e->level, e->code,
+         (unsigned long long)e->pos.offset, e->pos.msg, e->pos.seg, e->pos.tag, e->pos.elem,
+         e->pos.comp, e->pos.rep, env->ic.nerrors, e->text);
+}
+
+static void tr_end(void *ctx, int level, const struct edi_envelope *env) {
+  struct trace *t = ctx;
+  tr_put(t, "Z %d %u %u\n", level, env->msg.number, env->msg.nsegs);
+}
+
+/* Traces data fed in pieces: cut (0 < cut < len) splits it in two, else chunk-sized
+ * pieces (0: all at once), each copied to its own exact-size buffer. */
+static void trace_run(struct trace *t, const char *data, size_t len, size_t chunk, size_t cut,
+                      int scan, int validate, const struct edi_limits *lim) {
+  struct edi_check *c = NULL;
+  struct edi_check_opts o;
+  memset(&o, 0, sizeof o);
+  o.parse_only = !validate;
+  o.keep_warnings = 1;
+  o.limits = lim;
+  o.user.ctx = t;
+  o.user.segment = tr_segment;
+  o.user.error = tr_error;
+  o.user.end = tr_end;
+  t->len = 0;
+  if (t->buf) t->buf[0] = 0;
+  assert_int_equal(edi_check_new(&c, &o), 0);
+  int got = edi_parser_set_scan(edi_check_parser(c), scan);
+  assert_true(got == EDI_SCAN_SCALAR || got == scan || scan == EDI_SCAN_AUTO);
+  size_t off = 0;
+  while (off < len) {
+    size_t n = cut ? (off == 0 ? cut : len - cut) : chunk ? chunk : len;
+    if (n > len - off) n = len - off;
+    char *piece = malloc(n);
+    assert_non_null(piece);
+    memcpy(piece, data + off, n);
+    edi_check_feed(c, piece, n);
+    free(piece);
+    off += n;
+  }
+  edi_check_finish(c);
+  edi_check_free(c);
+}
+
+/* The SIMD tokenizer gives exactly what the scalar one gives: every sample, whole and in
+ * chunks, parse only and with validation, default and small limits. (Where the CPU has no
+ * SIMD path, both runs are scalar and the test is trivially true.) */
+static void test_scan_paths_identical(void **state) {
+  (void)state;
+  char **names = list_samples();
+  struct trace a = {0}, b = {0};
+  static const struct edi_limits small = {64, 8, 16};
+  static const size_t chunks[] = {0, 1, 7, 64, 65, 4096};
+  {
+    struct edi_parser *probe = NULL;
+    assert_int_equal(edi_parser_new(&probe, NULL, NULL), 0);
+    fprintf(stderr, "tokenizers compared: scalar and %s\n",
+            edi_parser_set_scan(probe, EDI_SCAN_AVX2) == EDI_SCAN_AVX2 ? "AVX2"
+                                                                       : "scalar (no AVX2 here)");
+    edi_parser_free(probe);
+  }
+  for (size_t i = 0; names[i]; i++) {
+    int stress = strstr(names[i], "stress/") != NULL;
+    size_t len;
+    char *buf = read_sample(names[i], &len);
+    assert_non_null(buf);
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+      if (stress && chunks[k] && chunks[k] < 64) continue;
+      for (int validate = 0; validate < 2; validate++) {
+        for (int l = 0; l < 2; l++) {
+          if (stress && l) continue;
+          trace_run(&a, buf, len, chunks[k], 0, EDI_SCAN_SCALAR, validate, l ? &small : NULL);
+          trace_run(&b, buf, len, chunks[k], 0, EDI_SCAN_AVX2, validate, l ? &small : NULL);
+          if (a.len != b.len || memcmp(a.buf, b.buf, a.len)) {
+            fprintf(stderr, "%s: chunk %zu validate %d limits %d: scalar and SIMD differ\n",
+                    names[i], chunks[k], validate, l);
+            fail();
+          }
+        }
+      }
+    }
+    free(buf);
+  }
+  free(a.buf);
+  free(b.buf);
+  free_list(names);
+}
+
+/* Two pieces cut at every offset give what one piece gives: the carry across a chunk
+ * boundary inside a UNA, a release sequence, a tag, a UTF-8 or Latin-1 character, or a
+ * CR LF changes nothing, for both tokenizers. */
+static void test_every_cut(void **state) {
+  (void)state;
+  static const char *const inputs[] = {
+      "UNA:+.? 'UNB+UNOA:3+SENDER+RECIP+200101:1200+REF1'\r\nUNH+1+ORDERS:D:96A:UN'\r\n"
+      "BGM+220+lower case #x+9'DTM+137:20200101:102'NAD+BY+123?:45?+6?"
+      "??"
+      "'::9'"
+      "FTX+AAI+++a?bc?''UNT+6+1'UNZ+1+REF1'",
+      "UNA|*.\\~^UNB*UNOY|4*S*R*20200101|1200*R2^UNH*1*ORDERS|D|96A|UN^"
+      "BGM*220*R\xc3\xa9"
+      "f\xe2\x82\xac~*X~Y*9^FTX*AAI***t\xff\xc3|x\xf0\x9f\x98\x80~^"
+      "LIN*1**5020436373085|EN~4|EN^UNT*5*1^UNZ*1*R2^",
+      "UNB+UNOC:3+S+R+200101:1200+R3'UNH+1+INVOIC:D:96A:UN'BGM+380+Caf\xe9 \x85 x+9'"
+      "FTX+AAI+++line1\nline2?\r\nx'UNT+4+1'UNZ+1+R3'garbage UNB+UNOB:2+S+R+200101:1200+R4'"
+      "UNH+1+INVOIC:D:96A:UN'BGM+380+a_b{c}+9'UNT+3+1'UNZ+1+R4'tail",
+      "UNH+1+ORDERS:D:96A:UN'BGM+220+1+9'DTM+137:20200101:102'UNT+3+1'"
+      "UNA:+.?*'UNB+UNOY:4+S+R+20200101:1200+R6'UNH+1+CUSDEC:D:96B:UN'BGM+929*930+X+9+'"
+      "UNT+3+1'UNZ+1+R6",
+  };
+  struct trace whole = {0}, part = {0};
+  for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+    size_t len = strlen(inputs[i]);
+    for (int scan = EDI_SCAN_SCALAR; scan <= EDI_SCAN_AVX2; scan++) {
+      for (int validate = 0; validate < 2; validate++) {
+        trace_run(&whole, inputs[i], len, 0, 0, scan, validate, NULL);
+        for (size_t cut = 1; cut < len; cut++) {
+          trace_run(&part, inputs[i], len, 0, cut, scan, validate, NULL);
+          if (whole.len != part.len || memcmp(whole.buf, part.buf, whole.len)) {
+            fprintf(stderr, "input %zu cut at %zu (scan %d): differs\n%s\n--\n%s\n", i, cut, scan,
+                    whole.buf, part.buf);
+            fail();
+          }
+        }
+      }
+    }
+  }
+  free(whole.buf);
+  free(part.buf);
+}
+
 static void test_accessors(void **state) {
   (void)state;
   struct edi_comp v = {"ABC", 3};
@@ -424,6 +598,8 @@ int main(void) {
       cmocka_unit_test(test_garbage_and_resync),
       cmocka_unit_test(test_limits_and_stop),
       cmocka_unit_test(test_accessors),
+      cmocka_unit_test(test_scan_paths_identical),
+      cmocka_unit_test(test_every_cut),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

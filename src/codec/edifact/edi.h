@@ -194,6 +194,16 @@ int edi_parser_feed(struct edi_parser *p, const void *data, size_t len);
 /* Ends the stream: reports an unterminated last segment and open messages, groups and
  * interchanges, and calls the end callbacks. Returns like edi_parser_feed. */
 int edi_parser_finish(struct edi_parser *p);
+/* Stage-1 tokenizer implementations (see edi_parse.c); all give identical results. */
+enum edi_scan {
+  EDI_SCAN_AUTO = 0,   /* the fastest the CPU supports (the default) */
+  EDI_SCAN_SCALAR = 1, /* class table, byte by byte: any CPU */
+  EDI_SCAN_AVX2 = 2,   /* 32-byte nibble lookups, x86-64 with AVX2 */
+};
+/* Chooses the tokenizer implementation (for tests and benchmarks); a kind the CPU or the
+ * build cannot run falls back to scalar. Returns the kind now in use. Call it before
+ * the first edi_parser_feed or between feeds. */
+int edi_parser_set_scan(struct edi_parser *p, int kind);
 /* Bytes fed so far. */
 uint64_t edi_parser_offset(const struct edi_parser *p);
 /* Reports an error at pos through the parser's handler (for layers chained on it, such as

@@ -1,12 +1,16 @@
 /* edi_parse.c - streaming UN/EDIFACT tokenizer and envelope checker (see edi.h).
  *
- * Hot path: a segment is tokenized where it lies in the caller's chunk; the inner loop
- * skips ordinary bytes through a 256-entry class table and stops only at separators and
- * at bytes needing attention (release character, line ends, non-ASCII, characters
- * outside the repertoire). Values that need work (a release character, a line break, a
- * Latin-1 byte, invalid UTF-8) are rewritten into a scratch buffer; all others point into
- * the input. A segment cut by the end of a chunk is copied into a carry buffer and
- * completed from the next chunk, which bounds memory by the largest segment. */
+ * Hot path, in two stages. Stage 1 (scan_block) classifies 64 bytes at a time into a bit
+ * mask of "special" bytes: separators, the release character, line ends, non-ASCII bytes
+ * and characters outside the declared repertoire, i.e. every byte whose class in the
+ * 256-entry table is not C_ORD. With AVX2 it does so with two nibble lookups (PSHUFB) per
+ * 32 bytes, exact for any set of ASCII bytes; without AVX2 a scalar loop over the class
+ * table builds the same mask. Stage 2 (tokenize) jumps from one set bit to the next and
+ * runs the per-class state machine there only, so ordinary bytes cost nothing per byte.
+ * Values that need work (a release character, a line break, a Latin-1 byte, invalid
+ * UTF-8) are rewritten into a scratch buffer; all others point into the input. A segment
+ * cut by the end of a chunk is copied into a carry buffer and completed from the next
+ * chunk, which bounds memory by the largest segment. */
 #include "codec/edifact/edi.h"
 
 #include "core/err.h"
@@ -16,14 +20,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define EDI_HAVE_AVX2 1
+#include <immintrin.h>
+#endif
+
 /* Byte classes. */
 enum {
   C_ORD = 0, /* ordinary data byte */
-  C_COMP,
+  C_COMP,    /* C_COMP..C_TERM: what tokenize_fast handles */
   C_ELEM,
-  C_REP,
-  C_REL,
   C_TERM,
+  C_REP,   /* C_COMP..C_REP: the separators */
+  C_REL,   /* C_COMP..C_REL: the service characters a release character may escape */
   C_NL,    /* CR or LF: layout, dropped */
   C_HI,    /* >= 0x80 */
   C_BAD,   /* ASCII outside the repertoire (or a control character) */
@@ -33,6 +42,16 @@ enum {
 enum { S_START, S_INTERCHANGE, S_AFTER, S_RESYNC };
 
 #define DIAG_MAX 8
+
+/* Stage 1 state: the special-byte mask of the span bytes at base (bit i: base[i]; span is
+ * 64 for SIMD blocks). Valid for one buffer and one class table; scan_reset invalidates
+ * it. */
+struct scan {
+  const unsigned char *base;
+  const unsigned char *end; /* of the buffer: the last block is classified up to here */
+  uint64_t mask;
+  size_t span; /* bytes classified from base */
+};
 
 struct diag {
   uint64_t off;
@@ -46,6 +65,11 @@ struct edi_parser {
   struct edi_limits lim;
   struct edi_envelope env;
   uint8_t cls[256];
+  /* AVX2 nibble table, both 128-bit lanes: bit h of nib_lo[l] is set when the ASCII byte
+   * (h << 4 | l) is special (class not C_ORD); bytes >= 0x80 always are. */
+  uint8_t nib_lo[32];
+  int scan_kind; /* enum edi_scan in use: EDI_SCAN_SCALAR or EDI_SCAN_AVX2 */
+  struct scan sc;
   unsigned char una_rep; /* 4th UNA character as given, 0 without UNA */
   int una_pending;       /* a UNA was read, its interchange has not started yet */
   int state;
@@ -63,7 +87,6 @@ struct edi_parser {
   /* tokenizer output */
   struct edi_elem *el;
   struct edi_comp *comp;
-  uint8_t *cflag;
   char *scratch;
   size_t scratch_cap;
   uint32_t cap_el, cap_comp; /* allocated; they grow up to the limits */
@@ -257,6 +280,91 @@ static void build_classes(struct edi_parser *p) {
   if (e->rep) p->cls[e->rep] = C_REP;
   if (e->rel) p->cls[e->rel] = C_REL;
   p->cls[e->term] = C_TERM;
+  memset(p->nib_lo, 0, sizeof p->nib_lo);
+  for (int c = 0; c < 0x80; c++)
+    if (p->cls[c] != C_ORD)
+      p->nib_lo[c & 15] = p->nib_lo[16 + (c & 15)] |= (uint8_t)(1u << (c >> 4));
+  p->sc.base = NULL; /* masks computed with the old classes are stale */
+  p->sc.mask = 0;
+}
+
+/* ---- stage 1: special-byte masks ---- */
+
+/* Scalar stage 1: classifies q[0..n), n <= 64, up to and including the first special
+ * byte only (a block of one special byte, as cheap as the plain byte loop it replaces).
+ * Returns the mask; *span is the bytes classified. */
+static uint64_t scan_scalar(const uint8_t *cls, const unsigned char *q, size_t n, size_t *span) {
+  size_t i = 0;
+  while (i < n && cls[q[i]] == C_ORD)
+    i++;
+  *span = i < n ? i + 1 : n;
+  return i < n ? (uint64_t)1 << i : 0;
+}
+
+#ifdef EDI_HAVE_AVX2
+/* Mask of the special bytes among 32 bytes: a byte b < 0x80 is special when bit (b >> 4)
+ * of nib[b & 15] is set; PSHUFB yields 0 for indexes with the top bit set, and the sign
+ * bits (MOVEMASK) add every byte >= 0x80. */
+__attribute__((target("avx2"))) static inline uint32_t scan32_avx2(__m256i nib,
+                                                                   const unsigned char *q) {
+  const __m256i bit = _mm256_setr_epi8(1, 2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0, 1,
+                                       2, 4, 8, 16, 32, 64, (char)128, 0, 0, 0, 0, 0, 0, 0, 0);
+  const __m256i low4 = _mm256_set1_epi8(0x0f);
+  __m256i v = _mm256_loadu_si256((const __m256i *)q);
+  __m256i lo = _mm256_shuffle_epi8(nib, _mm256_and_si256(v, low4));
+  __m256i hi = _mm256_shuffle_epi8(bit, _mm256_and_si256(_mm256_srli_epi16(v, 4), low4));
+  __m256i ord = _mm256_cmpeq_epi8(_mm256_and_si256(lo, hi), _mm256_setzero_si256());
+  return ~(uint32_t)_mm256_movemask_epi8(ord) | (uint32_t)_mm256_movemask_epi8(v);
+}
+
+/* Mask of the special bytes among 64 bytes. */
+__attribute__((target("avx2"))) static uint64_t scan64_avx2(const uint8_t *nib_lo,
+                                                            const unsigned char *q) {
+  __m256i nib = _mm256_loadu_si256((const __m256i *)nib_lo);
+  return (uint64_t)scan32_avx2(nib, q) | (uint64_t)scan32_avx2(nib, q + 32) << 32;
+}
+#endif
+
+/* Classifies the block starting at q (64 bytes, fewer at the end of the buffer). */
+static void scan_block(struct edi_parser *p, const unsigned char *q) {
+  struct scan *sc = &p->sc;
+  size_t n = (size_t)(sc->end - q);
+  sc->base = q;
+#ifdef EDI_HAVE_AVX2
+  if (n >= 64 && p->scan_kind == EDI_SCAN_AVX2) {
+    sc->mask = scan64_avx2(p->nib_lo, q);
+    sc->span = 64;
+    return;
+  }
+#endif
+  sc->mask = scan_scalar(p->cls, q, n < 64 ? n : 64, &sc->span);
+}
+
+/* Where the next block starts when the current one (at base) has no special byte left
+ * at or after q: after it, or at q when a step left it behind. */
+static inline const unsigned char *next_block(const struct edi_parser *p, const unsigned char *base,
+                                              const unsigned char *q) {
+  return (uintptr_t)q - (uintptr_t)base >= p->sc.span ? q : base + p->sc.span;
+}
+
+/* Points the scanner at a new buffer ending at end (masks of the old one are dropped). */
+static void scan_reset(struct edi_parser *p, const unsigned char *end) {
+  p->sc.base = NULL;
+  p->sc.mask = 0;
+  p->sc.span = 0;
+  p->sc.end = end;
+}
+
+int edi_parser_set_scan(struct edi_parser *p, int kind) {
+  int k = EDI_SCAN_SCALAR;
+#ifdef EDI_HAVE_AVX2
+  if (kind != EDI_SCAN_SCALAR && __builtin_cpu_supports("avx2")) k = EDI_SCAN_AVX2;
+#endif
+  (void)kind;
+  p->scan_kind = k;
+  p->sc.base = NULL;
+  p->sc.mask = 0;
+  return k;
 }
 
 static void set_default_separators(struct edi_parser *p) {
@@ -291,16 +399,16 @@ int edi_parser_new(struct edi_parser **out, const struct edi_handler *h,
   p->cap_comp = p->lim.max_comps < 256 ? (uint32_t)p->lim.max_comps : 256;
   p->el = malloc(p->cap_el * sizeof *p->el);
   p->comp = malloc(p->cap_comp * sizeof *p->comp);
-  p->cflag = malloc(p->cap_comp);
   p->scratch_cap = 1024;
   p->scratch = malloc(p->scratch_cap);
-  if (!p->el || !p->comp || !p->cflag || !p->scratch) {
+  if (!p->el || !p->comp || !p->scratch) {
     rc = -SW_ENOMEM;
     goto out;
   }
   set_default_separators(p);
   p->env.ic.charset = EDI_CS_NONE;
   build_classes(p);
+  edi_parser_set_scan(p, EDI_SCAN_AUTO);
   p->state = S_START;
   *out = p;
   p = NULL;
@@ -314,7 +422,6 @@ void edi_parser_free(struct edi_parser *p) {
   free(p->carry);
   free(p->el);
   free(p->comp);
-  free(p->cflag);
   free(p->scratch);
   free(p);
 }
@@ -726,177 +833,317 @@ static int grow_comp(struct edi_parser *p) {
   struct edi_comp *c = realloc(p->comp, cap * sizeof *c);
   if (!c) return -1;
   p->comp = c;
-  uint8_t *f = realloc(p->cflag, cap);
-  if (!f) return -1;
-  p->cflag = f;
   p->cap_comp = cap;
   return 0;
 }
 
-/* Tokenizes the segment starting at s. The caller guarantees an unescaped terminator in
- * [s, end), which stops the inner loop. Returns the bytes consumed, terminator included. */
-static size_t tokenize(struct edi_parser *p, const unsigned char *s, const unsigned char *end,
-                       uint64_t off) {
-  const uint8_t *cls = p->cls;
-  const unsigned char *q = s, *cs = s;
+/* Stage-2 state of the segment being split. A component that needs decoding (release
+ * character, line break, non-ASCII) carries LEN_FLAG in its length until deliver. */
+#define LEN_FLAG 0x80000000u
+struct tok {
+  const unsigned char *s;  /* the segment's first byte */
+  const unsigned char *cs; /* the current component's first byte */
+  uint32_t ne, nc;         /* current element (0: the tag), components stored */
+  uint32_t cf;             /* LEN_FLAG when the current component needs decoding */
+  uint32_t anyf;           /* some component does */
+  int drop;                /* too many elements or components: the rest is dropped */
+};
+
+/* Stores the component ending at q; sets drop at the limit. */
+static void store_comp(struct edi_parser *p, struct tok *t, const unsigned char *q) {
+  if (t->drop) return;
+  if (t->nc == p->cap_comp && grow_comp(p) < 0) {
+    t->drop = 1;
+    return;
+  }
+  p->comp[t->nc].p = (const char *)t->cs;
+  p->comp[t->nc].len = (uint32_t)(q - t->cs) | t->cf;
+  t->anyf |= t->cf;
+  t->nc++;
+}
+
+/* A separator on the slow path (the arrays must grow, or elements are being dropped):
+ * ends the component at q and, for an element or repetition separator, the element. */
+static void slow_separator(struct edi_parser *p, struct tok *t, const unsigned char *q,
+                           unsigned k) {
+  store_comp(p, t, q);
   struct edi_elem *el = p->el;
-  struct edi_comp *comp = p->comp;
-  uint8_t *cflag = p->cflag;
-  uint32_t ne = 0, nc = 0;
-  uint32_t maxe = p->cap_el, maxc = p->cap_comp;
-  uint8_t cf = 0, anyf = 0;
-  int drop = 0;
+  el[t->ne].ncomp = (uint16_t)(t->nc - el[t->ne].first);
+  if (k == C_COMP || k == C_TERM || t->drop) return;
+  if (t->ne + 1 == p->cap_el && grow_el(p) < 0) {
+    t->drop = 1;
+    return;
+  }
+  el = p->el;
+  uint16_t pos = el[t->ne].pos, rep = el[t->ne].rep;
+  t->ne++;
+  if (k == C_ELEM || pos == 0) { /* the tag does not repeat */
+    el[t->ne].pos = (uint16_t)(pos + 1);
+    el[t->ne].rep = 1;
+  } else {
+    el[t->ne].pos = pos;
+    el[t->ne].rep = (uint16_t)(rep + 1);
+  }
+  el[t->ne].first = t->nc;
+}
+
+/* A byte of class k > C_REP at q (release character, line end, non-ASCII, outside the
+ * repertoire): records what it needs and returns the position after it. */
+static const unsigned char *rare_byte(struct edi_parser *p, struct tok *t, const unsigned char *q,
+                                      const unsigned char *end, unsigned k, uint64_t off) {
+  const struct edi_elem *e = &p->el[t->ne];
+  unsigned c = *q, ci = t->nc - e->first + 1; /* component index, 1-based */
+  uint64_t at = off + (uint64_t)(q - t->s);
   const int cs_kind = p->env.ic.charset;
+  switch (k) {
+  case C_REL: {
+    /* q + 1 < end: an unescaped terminator follows somewhere. */
+    unsigned next = p->cls[q[1]];
+    t->cf = LEN_FLAG;
+    if (next >= C_COMP && next <= C_REL) return q + 2;
+    if (q[1] == ' ' && p->una_rep == ' ') return q + 2; /* reserved position, versions 1-3 */
+    add_diag(p, at, EDI_ERROR, EDI_E_SERVICE_USE, e->pos, ci, e->rep,
+             "release character before '%c', which is not a service character",
+             q[1] >= 0x20 && q[1] < 0x7f ? q[1] : '?');
+    return q + 1; /* the next byte is data either way; let the loop classify it */
+  }
+  case C_NL: t->cf = LEN_FLAG; return q + 1;
+  case C_HI:
+    if (cs_kind == EDI_CS_UNOC) {
+      if (c < 0xA0 && p->last_bad_comp != (int32_t)t->nc) {
+        p->last_bad_comp = (int32_t)t->nc;
+        add_diag(p, at, EDI_ERROR, EDI_E_CHARACTER, e->pos, ci, e->rep,
+                 "byte 0x%02X is a control character, not in ISO 8859-1 (UNOC)", c);
+      }
+      t->cf = LEN_FLAG;
+      return q + 1;
+    }
+    {
+      /* A valid sequence never contains the (ASCII) terminator, so reading stops there. */
+      int n = utf8_len(q, q + 4 <= end ? q + 4 : end);
+      if (!n) {
+        t->cf = LEN_FLAG;
+        if (p->last_bad_comp != (int32_t)t->nc) {
+          p->last_bad_comp = (int32_t)t->nc;
+          add_diag(p, at, EDI_ERROR, EDI_E_CHARACTER, e->pos, ci, e->rep,
+                   "invalid UTF-8 byte 0x%02X", c);
+        }
+        return q + 1;
+      }
+      if (cs_kind != EDI_CS_UTF8 && cs_kind != EDI_CS_NONE && p->last_bad_comp != (int32_t)t->nc) {
+        p->last_bad_comp = (int32_t)t->nc;
+        add_diag(p, at, EDI_ERROR, EDI_E_CHARACTER, e->pos, ci, e->rep,
+                 "non-ASCII character '%.*s' is outside the declared repertoire %s", n,
+                 (const char *)q, p->env.ic.syntax_id);
+      }
+      return q + n;
+    }
+  case C_BAD:
+    if (p->last_bad_comp != (int32_t)t->nc) {
+      p->last_bad_comp = (int32_t)t->nc;
+      if (c >= 0x20 && c < 0x7f)
+        add_diag(p, at, EDI_ERROR, EDI_E_CHARACTER, e->pos, ci, e->rep,
+                 "character '%c' is outside the declared repertoire %s", c, p->env.ic.syntax_id);
+      else
+        add_diag(p, at, EDI_ERROR, EDI_E_CHARACTER, e->pos, ci, e->rep, "control character 0x%02X",
+                 c);
+    }
+    return q + 1;
+  case C_LOWER:
+    if (!p->lower_warned) {
+      p->lower_warned = 1;
+      add_diag(p, at, EDI_WARNING, EDI_E_CHARACTER, e->pos, ci, e->rep,
+               "lower-case letters are outside UNOA (level A); tolerated");
+    }
+    return q + 1;
+  default: return q + 1;
+  }
+}
+
+/* Drops the mask bits of the bytes before q (consumed by a step of more than one byte). */
+static inline uint64_t mask_from(uint64_t mask, const unsigned char *base, const unsigned char *q) {
+  uintptr_t d = (uintptr_t)q - (uintptr_t)base;
+  return d < 64 ? mask & (~(uint64_t)0 << d) : 0;
+}
+
+/* The careful tokenizer: any segment. The caller guarantees an unescaped terminator in
+ * [s, end), which stops the loop. Returns the bytes consumed, terminator included.
+ *
+ * The loop visits the special bytes only: the lowest set bit of the block's mask is the
+ * next one, cleared once handled. A separator, with room in the arrays, is handled in
+ * place; everything else (rare bytes, growth, dropping) goes through small functions and
+ * then realigns the mask with the position they return. */
+static size_t tokenize_careful(struct edi_parser *p, const unsigned char *s,
+                               const unsigned char *end, uint64_t off) {
+  const uint8_t *cls = p->cls;
+  struct tok t = {s, s, 0, 0, 0, 0, 0};
   p->ndiag = 0;
   p->diag_more = 0;
   p->lower_warned = 0;
   p->last_bad_comp = -1;
+  p->el[0].pos = 0;
+  p->el[0].rep = 1;
+  p->el[0].first = 0;
+  if (p->sc.end != end) scan_reset(p, end);
+  /* Locals (pointers rather than indexes), so that the fast path stays in registers. */
+  const unsigned char *base = p->sc.base, *q = s, *cs = s;
+  uint64_t mask = mask_from(p->sc.mask, base, s);
+  struct edi_comp *comp = p->comp, *cp = comp, *cend = comp + p->cap_comp;
+  struct edi_elem *ep = p->el, *eend = p->el + p->cap_el - 1;
+  uint32_t cf = 0, first = 0;
+  unsigned pos = 0, rep = 1;
+  for (;;) {
+    while (!mask) {
+      /* Nothing special from q to the end of the block: classify the next one (or the
+       * block at q, when a helper's step left the current one behind). */
+      q = next_block(p, base, q);
+      scan_block(p, q);
+      base = q;
+      mask = p->sc.mask;
+    }
+    q = base + __builtin_ctzll(mask);
+    mask &= mask - 1;
+    unsigned k = cls[*q];
+    if (__builtin_expect(k <= C_REP && cp < cend && ep < eend, 1)) {
+      cp->p = (const char *)cs;
+      cp->len = (uint32_t)(q - cs) | cf;
+      cp++;
+      cs = q + 1;
+      cf = 0;
+      uint32_t nc = (uint32_t)(cp - comp);
+      ep->ncomp = (uint16_t)(nc - first);
+      if (k == C_TERM) break;
+      /* Without branches on the kind of separator (they would be mispredicted): an
+       * element or repetition separator opens the next element, a component separator
+       * rewrites the current one's header with the same values. */
+      unsigned is_el = k != C_COMP;
+      unsigned again = (k == C_REP) & (pos != 0); /* the tag does not repeat */
+      rep = is_el ? again * rep + 1 : rep;
+      pos += is_el & !again;
+      first = is_el ? nc : first;
+      ep += is_el;
+      ep->pos = (uint16_t)pos;
+      ep->rep = (uint16_t)rep;
+      ep->first = first;
+      continue;
+    }
+    /* Slow path: hand the state over, let a helper do the work, take it back. */
+    t.cs = cs;
+    t.ne = (uint32_t)(ep - p->el);
+    t.nc = (uint32_t)(cp - comp);
+    t.cf = cf;
+    const unsigned char *next;
+    if (k <= C_REP) {
+      slow_separator(p, &t, q, k);
+      t.cs = q + 1;
+      t.cf = 0;
+      next = q + 1;
+    } else {
+      next = rare_byte(p, &t, q, end, k, off);
+      t.anyf |= t.cf;
+    }
+    cs = t.cs;
+    cf = t.cf;
+    comp = p->comp;
+    cp = comp + t.nc;
+    cend = t.drop ? cp : comp + p->cap_comp;
+    ep = p->el + t.ne;
+    eend = t.drop ? ep : p->el + p->cap_el - 1;
+    pos = ep->pos;
+    rep = ep->rep;
+    first = ep->first;
+    if (k == C_TERM) break;
+    mask = mask_from(mask, base, next);
+    q = next;
+  }
+  p->sc.base = base;
+  p->sc.mask = mask;
+  p->nel = (uint32_t)(ep - p->el) + 1;
+  p->ncomp = (uint32_t)(cp - comp);
+  p->overflow = t.drop;
+  p->any_flag = t.anyf != 0;
+  return (size_t)(q + 1 - s);
+}
+
+/* The fast tokenizer: a segment made of ordinary bytes and component and element
+ * separators only (no release character, line break, non-ASCII or invalid byte, no
+ * repetition), with room in the arrays. Returns the bytes consumed, terminator included,
+ * or 0 when the segment needs the careful tokenizer: nothing is kept that it would not
+ * redo (the scanner state is only saved on success). Same precondition as the careful
+ * one. Element n is then at position n, repetition 1, which needs no bookkeeping. */
+static inline __attribute__((always_inline)) size_t tokenize_fast(struct edi_parser *p,
+                                                                  const unsigned char *s) {
+  const uint8_t *cls = p->cls;
+  const unsigned char *base = p->sc.base, *q = s, *cs = s;
+  uint64_t mask = mask_from(p->sc.mask, base, s);
+  struct edi_comp *comp = p->comp;
+  struct edi_elem *el = p->el;
+  /* Every special adds at most one component and one element, and there are no more
+   * elements than components: one bound covers both arrays. */
+  uint32_t room = p->cap_comp < p->cap_el - 1 ? p->cap_comp : p->cap_el - 1;
+  uint32_t nc = 0, ne = 0, first = 0;
   el[0].pos = 0;
   el[0].rep = 1;
   el[0].first = 0;
-#define STORE_COMP()                                                                               \
-  do {                                                                                             \
-    if (!drop) {                                                                                   \
-      if (nc == maxc && grow_comp(p) == 0) {                                                       \
-        comp = p->comp;                                                                            \
-        cflag = p->cflag;                                                                          \
-        maxc = p->cap_comp;                                                                        \
-      }                                                                                            \
-      if (nc < maxc) {                                                                             \
-        comp[nc].p = (const char *)cs;                                                             \
-        comp[nc].len = (uint32_t)(q - cs);                                                         \
-        cflag[nc] = cf;                                                                            \
-        anyf |= cf;                                                                                \
-        nc++;                                                                                      \
-      } else {                                                                                     \
-        drop = 1;                                                                                  \
-      }                                                                                            \
-    }                                                                                              \
-  } while (0)
-#define COMP_INDEX() (nc - el[ne].first + 1)
   for (;;) {
-    while (cls[*q] == C_ORD)
-      q++;
-    unsigned c = *q;
-    switch (cls[c]) {
-    case C_COMP:
-      STORE_COMP();
-      cs = ++q;
-      cf = 0;
-      break;
-    case C_ELEM:
-    case C_REP:
-      STORE_COMP();
-      el[ne].ncomp = (uint16_t)(nc - el[ne].first);
-      if (!drop) {
-        if (ne + 1 == maxe && grow_el(p) == 0) {
-          el = p->el;
-          maxe = p->cap_el;
-        }
-        if (ne + 1 < maxe) {
-          uint16_t pos = el[ne].pos, rep = el[ne].rep;
-          ne++;
-          if (cls[c] == C_ELEM || pos == 0) { /* the tag does not repeat */
-            el[ne].pos = (uint16_t)(pos + 1);
-            el[ne].rep = 1;
-          } else {
-            el[ne].pos = pos;
-            el[ne].rep = (uint16_t)(rep + 1);
-          }
-          el[ne].first = nc;
-        } else {
-          drop = 1;
-        }
-      }
-      cs = ++q;
-      cf = 0;
-      break;
-    case C_TERM:
-      STORE_COMP();
-      el[ne].ncomp = (uint16_t)(nc - el[ne].first);
-      p->nel = ne + 1;
-      p->ncomp = nc;
-      p->overflow = drop;
-      p->any_flag = anyf;
-      return (size_t)(q + 1 - s);
-    case C_REL: {
-      /* q + 1 < end: an unescaped terminator follows somewhere. */
-      int k = cls[q[1]];
-      if (k >= C_COMP && k <= C_TERM) {
-        q += 2;
-      } else if (q[1] == ' ' && p->una_rep == ' ') {
-        q += 2; /* the reserved position of syntax versions 1-3 */
-      } else {
-        add_diag(p, off + (uint64_t)(q - s), EDI_ERROR, EDI_E_SERVICE_USE, el[ne].pos, COMP_INDEX(),
-                 el[ne].rep, "release character before '%c', which is not a service character",
-                 q[1] >= 0x20 && q[1] < 0x7f ? q[1] : '?');
-        q++; /* the next byte is data either way; let the loop classify it */
-      }
-      cf = 1;
-      break;
+    while (!mask) {
+      q = next_block(p, base, q);
+      scan_block(p, q);
+      base = q;
+      mask = p->sc.mask;
     }
-    case C_NL:
-      cf = 1;
-      q++;
-      break;
-    case C_HI:
-      if (cs_kind == EDI_CS_UNOC) {
-        if (c < 0xA0 && p->last_bad_comp != (int32_t)nc) {
-          p->last_bad_comp = (int32_t)nc;
-          add_diag(p, off + (uint64_t)(q - s), EDI_ERROR, EDI_E_CHARACTER, el[ne].pos, COMP_INDEX(),
-                   el[ne].rep, "byte 0x%02X is a control character, not in ISO 8859-1 (UNOC)", c);
-        }
-        cf = 1;
-        q++;
-      } else {
-        /* A valid sequence never contains the (ASCII) terminator, so reading stops there. */
-        int n = utf8_len(q, q + 4 <= end ? q + 4 : end);
-        if (!n) {
-          cf = 1;
-          if (p->last_bad_comp != (int32_t)nc) {
-            p->last_bad_comp = (int32_t)nc;
-            add_diag(p, off + (uint64_t)(q - s), EDI_ERROR, EDI_E_CHARACTER, el[ne].pos,
-                     COMP_INDEX(), el[ne].rep, "invalid UTF-8 byte 0x%02X", c);
-          }
-          q++;
-        } else {
-          if (cs_kind != EDI_CS_UTF8 && cs_kind != EDI_CS_NONE && p->last_bad_comp != (int32_t)nc) {
-            p->last_bad_comp = (int32_t)nc;
-            add_diag(p, off + (uint64_t)(q - s), EDI_ERROR, EDI_E_CHARACTER, el[ne].pos,
-                     COMP_INDEX(), el[ne].rep,
-                     "non-ASCII character '%.*s' is outside the declared repertoire %s", n,
-                     (const char *)q, p->env.ic.syntax_id);
-          }
-          q += n;
-        }
-      }
-      break;
-    case C_BAD:
-      if (p->last_bad_comp != (int32_t)nc) {
-        p->last_bad_comp = (int32_t)nc;
-        if (c >= 0x20 && c < 0x7f)
-          add_diag(p, off + (uint64_t)(q - s), EDI_ERROR, EDI_E_CHARACTER, el[ne].pos, COMP_INDEX(),
-                   el[ne].rep, "character '%c' is outside the declared repertoire %s", c,
-                   p->env.ic.syntax_id);
-        else
-          add_diag(p, off + (uint64_t)(q - s), EDI_ERROR, EDI_E_CHARACTER, el[ne].pos, COMP_INDEX(),
-                   el[ne].rep, "control character 0x%02X", c);
-      }
-      q++;
-      break;
-    case C_LOWER:
-      if (!p->lower_warned) {
-        p->lower_warned = 1;
-        add_diag(p, off + (uint64_t)(q - s), EDI_WARNING, EDI_E_CHARACTER, el[ne].pos, COMP_INDEX(),
-                 el[ne].rep, "lower-case letters are outside UNOA (level A); tolerated");
-      }
-      q++;
-      break;
-    default: q++; break;
-    }
+    q = base + __builtin_ctzll(mask);
+    mask &= mask - 1;
+    unsigned k = cls[*q];
+    if (__builtin_expect((k - C_COMP > C_TERM - C_COMP) | (nc >= room), 0)) return 0;
+    comp[nc].p = (const char *)cs;
+    comp[nc].len = (uint32_t)(q - cs);
+    nc++;
+    cs = q + 1;
+    el[ne].ncomp = (uint16_t)(nc - first);
+    if (k == C_TERM) break;
+    /* No branch on the kind of separator (it would be mispredicted): the header of the
+     * current element is rewritten, or the next one's written, with the same stores. */
+    uint32_t is_el = k == C_ELEM;
+    first = is_el ? nc : first;
+    ne += is_el;
+    el[ne].pos = (uint16_t)ne;
+    el[ne].rep = 1;
+    el[ne].first = first;
   }
-#undef STORE_COMP
-#undef COMP_INDEX
+  p->sc.base = base;
+  p->sc.mask = mask;
+  p->nel = ne + 1;
+  p->ncomp = nc;
+  p->overflow = 0;
+  p->any_flag = 0;
+  p->ndiag = 0;
+  p->diag_more = 0;
+  return (size_t)(q + 1 - s);
+}
+
+/* Tokenizes the segment at s into p->el / p->comp (see tokenize_careful). */
+static inline __attribute__((always_inline)) size_t
+tokenize(struct edi_parser *p, const unsigned char *s, const unsigned char *end, uint64_t off) {
+  if (p->sc.end != end) scan_reset(p, end);
+  size_t n = tokenize_fast(p, s);
+  return n ? n : tokenize_careful(p, s, end, off);
+}
+
+/* A segment tag: an upper-case letter, then two upper-case letters or digits (without
+ * branches: tags are all different). */
+static inline int tag_chars_ok(const unsigned char *t) {
+  unsigned a = t[0] - 'A', b = t[1] - 'A', c = t[2] - 'A';
+  unsigned bd = t[1] - '0', cd = t[2] - '0';
+  return (a < 26) & ((b < 26) | (bd < 10)) & ((c < 26) | (cd < 10));
+}
+
+/* Whether the last element of s ends with a separator (ISO 9735 "trailing separator"):
+ * it is empty, or it has several components and the last one is empty. Both come down to
+ * an empty last component (or none). */
+static int trailing_separator(const struct edi_segment *s) {
+  const struct edi_elem *last = &s->el[s->nel - 1];
+  return last->ncomp == 0 || s->comp[last->first + last->ncomp - 1].len == 0;
 }
 
 /* Tag checks, value decoding, envelope, callbacks for a tokenized segment. */
@@ -909,7 +1156,8 @@ static int deliver(struct edi_parser *p, uint64_t off) {
   if (p->any_flag) {
     size_t so = 0, need = 0;
     for (uint32_t i = 0; i < p->ncomp; i++)
-      if (p->cflag[i]) need += 3 * (size_t)p->comp[i].len; /* UTF-8 output is at most 3x */
+      if (p->comp[i].len & LEN_FLAG) /* UTF-8 output is at most 3x */
+        need += 3 * (size_t)(p->comp[i].len & ~LEN_FLAG);
     if (need > p->scratch_cap) {
       size_t cap = p->scratch_cap;
       while (cap < need)
@@ -920,13 +1168,14 @@ static int deliver(struct edi_parser *p, uint64_t off) {
       p->scratch_cap = cap;
     }
     for (uint32_t i = 0; i < p->ncomp; i++)
-      if (p->cflag[i]) decode_comp(p, i, &so);
+      if (p->comp[i].len & LEN_FLAG) {
+        p->comp[i].len &= ~LEN_FLAG;
+        decode_comp(p, i, &so);
+      }
   }
   /* The tag is element 0. */
   struct edi_comp tag = p->el[0].ncomp ? p->comp[p->el[0].first] : (struct edi_comp){"", 0};
-  int tag_ok = tag.len == 3 && tag.p[0] >= 'A' && tag.p[0] <= 'Z';
-  for (uint32_t i = 1; tag_ok && i < 3; i++)
-    tag_ok = (tag.p[i] >= 'A' && tag.p[i] <= 'Z') || (tag.p[i] >= '0' && tag.p[i] <= '9');
+  int tag_ok = tag.len == 3 && tag_chars_ok((const unsigned char *)tag.p);
   if (tag_ok) memcpy(seg.tag, tag.p, 3);
   seg.el = p->el + 1;
   seg.nel = p->nel ? p->nel - 1 : 0;
@@ -962,15 +1211,11 @@ static int deliver(struct edi_parser *p, uint64_t off) {
   if (p->el[0].ncomp > 1)
     report_at(p, &seg, off, 0, 0, EDI_ERROR, seg.msg ? EDI_LVL_SEGMENT : EDI_LVL_INTERCHANGE,
               EDI_E_CONSTITUENTS, "segment tag with components is not supported");
+  /* A trailing empty element or component is a syntax violation (ISO 9735 "trailing
+   * separator"); common in practice, so a warning. */
   if (seg.nel) {
-    /* A trailing empty element or component is a syntax violation (ISO 9735 "trailing
-     * separator"); common in practice, so a warning. */
     const struct edi_elem *last = &seg.el[seg.nel - 1];
-    int empty_el = 1;
-    for (uint32_t k = 0; k < last->ncomp; k++)
-      if (seg.comp[last->first + k].len) empty_el = 0;
-    int trailing_comp = last->ncomp > 1 && seg.comp[last->first + last->ncomp - 1].len == 0;
-    if (empty_el || trailing_comp)
+    if (trailing_separator(&seg))
       report_at(p, &seg, off, last->pos, 0, EDI_WARNING,
                 seg.msg ? EDI_LVL_SEGMENT : EDI_LVL_INTERCHANGE, 45,
                 "trailing separator at the end of segment %s", seg.tag);
@@ -1166,7 +1411,9 @@ static int carry_flush(struct edi_parser *p) {
   if (p->clen >= 3 && !memcmp(p->carry, "UNA", 3)) {
     apply_una(p, p->carry, p->coff);
   } else {
+    scan_reset(p, NULL); /* the carry's contents change from one segment to the next */
     (void)tokenize(p, p->carry, p->carry + p->clen, p->coff);
+    scan_reset(p, NULL);
     rc = deliver(p, p->coff);
   }
   p->clen = 0;
@@ -1290,6 +1537,7 @@ int edi_parser_feed(struct edi_parser *p, const void *data, size_t len) {
   int rc = 0;
   if (p->rc) return p->rc;
   if (!len) return 0;
+  scan_reset(p, NULL); /* callers may reuse their buffer: no mask survives a call */
   if (p->clen || p->skipping) {
     int done;
     q += carry_fill(p, s, len, &done, &rc);

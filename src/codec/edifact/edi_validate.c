@@ -17,6 +17,29 @@
 
 #define STACK_MAX 32
 
+/* Look-up caches (direct-mapped, fixed size): segment definitions by (directory, tag) and
+ * code-list answers by (directory, list, value). Directory look-ups are pure functions of
+ * their keys, so a cache changes nothing but the time; EDIFACT repeats the same tags and
+ * qualifiers over and over, so nearly every look-up hits. */
+#define SEGCACHE 64
+#define CODECACHE 512
+#define CODE_KEY_MAX 16 /* longer values are looked up every time */
+#define NODES_MAX 1024  /* the largest shipped structure (IFCSUM) has 340 */
+
+struct segcache {
+  const struct edi_directory *d;
+  uint32_t tag;
+  const struct edi_segdef *sd;
+  unsigned last_mand; /* the last mandatory position of sd, 0 when none */
+};
+
+struct codecache {
+  const struct edi_directory *d;
+  int16_t list;
+  uint8_t len, valid;
+  char val[CODE_KEY_MAX];
+};
+
 struct level {
   int lo, hi;   /* entries of this level: nodes[lo..hi), siblings linked by end */
   int cur;      /* entry reached */
@@ -32,6 +55,21 @@ struct edi_validator {
   struct level st[STACK_MAX];
   int depth;
   int overflowed;
+  struct segcache segc[SEGCACHE];
+  struct codecache codec[CODECACHE];
+  /* Per-node tables of the message structure in use (nodes_msg), built when a message
+   * starts: the tag each entry takes (its trigger segment's, for a group) and the next
+   * mandatory entry of the same level (or the level's end). Messages longer than
+   * NODES_MAX nodes (none shipped) are walked node by node instead. */
+  const struct edi_msgdef *nodes_msg;
+  uint32_t trig[NODES_MAX];
+  uint16_t mand_next[NODES_MAX];
+  /* Whether a tag appears in the message structure at all (error path), cached. */
+  struct {
+    const struct edi_msgdef *m;
+    uint32_t tag;
+    int known;
+  } knownc[16];
 };
 
 int edi_validator_new(struct edi_validator **out, const struct edi_validate_opts *o) {
@@ -78,6 +116,30 @@ static void report(struct edi_parser *p, const struct edi_segment *s, unsigned e
   edi_parser_emit(p, &e);
 }
 
+/* Like report (no element position) for a text made of the strings parts[0..n),
+ * truncated as vsnprintf would. */
+static void report_parts(struct edi_parser *p, const struct edi_segment *s, int severity, int level,
+                         int code, const char *const *parts, int n) {
+  struct edi_error e;
+  memset(&e.pos, 0, sizeof e.pos);
+  e.pos.offset = s->offset;
+  e.pos.msg = s->msg;
+  e.pos.seg = s->index;
+  memcpy(e.pos.tag, s->tag, 4);
+  e.severity = (uint8_t)severity;
+  e.level = (uint8_t)level;
+  e.code = (uint16_t)code;
+  size_t len = 0;
+  for (int i = 0; i < n; i++) {
+    size_t k = strlen(parts[i]);
+    if (k > sizeof e.text - 1 - len) k = sizeof e.text - 1 - len;
+    memcpy(e.text + len, parts[i], k);
+    len += k;
+  }
+  e.text[len] = 0;
+  edi_parser_emit(p, &e);
+}
+
 /* 4-byte words for tags ("BGM\0") and element ids ("3055"): one compare instead of a
  * memcmp/strcmp call on the hot path. */
 static inline uint32_t w4(const char *s) {
@@ -86,6 +148,53 @@ static inline uint32_t w4(const char *s) {
   return v;
 }
 #define W4(lit) w4(lit "\0")
+
+/* Element definition at position pos (1-based) of sd, or NULL past the end (as
+ * edi_dir_position, inline). */
+static inline const struct edi_eldef *position_def(const struct edi_directory *d,
+                                                   const struct edi_segdef *sd, unsigned pos) {
+  return pos >= 1 && pos <= sd->nel ? &d->els[d->top[sd->first + pos - 1]] : NULL;
+}
+
+/* The definition of segment tag (3 bytes, NUL-padded to 4) in d (c->sd, NULL when none)
+ * and its last mandatory position, cached. */
+static const struct segcache *segment_def(struct edi_validator *v, const struct edi_directory *d,
+                                          const char *tag) {
+  uint32_t t = w4(tag);
+  struct segcache *c = &v->segc[(t * 2654435761u) >> 26]; /* 64 entries: 6 bits */
+  if (c->d != d || c->tag != t) {
+    c->d = d;
+    c->tag = t;
+    c->sd = edi_dir_segment(d, tag);
+    c->last_mand = 0;
+    for (unsigned pos = 1; c->sd && pos <= c->sd->nel; pos++)
+      if (position_def(d, c->sd, pos)->mandatory) c->last_mand = pos;
+  }
+  return c;
+}
+
+/* Whether code list idx of d has the value p[0..len) (cached). */
+static int code_valid(struct edi_validator *v, const struct edi_directory *d, int idx,
+                      const char *p, size_t len) {
+  if (len > CODE_KEY_MAX) return edi_dir_code_valid(d, idx, p, len);
+  uint32_t h = (uint32_t)idx * 0x9E3779B1u ^ (uint32_t)len;
+  for (size_t i = 0; i < len; i++)
+    h = (h ^ (unsigned char)p[i]) * 0x01000193u;
+  h ^= (uint32_t)(uintptr_t)d >> 4;
+  struct codecache *c = &v->codec[(h ^ h >> 15) % CODECACHE];
+  if (c->d == d && c->list == idx && c->len == len) {
+    size_t i = 0;
+    while (i < len && c->val[i] == p[i]) /* short: inline rather than memcmp */
+      i++;
+    if (i == len) return c->valid;
+  }
+  c->d = d;
+  c->list = (int16_t)idx;
+  c->len = (uint8_t)len;
+  memcpy(c->val, p, len);
+  c->valid = (uint8_t)edi_dir_code_valid(d, idx, p, len);
+  return c->valid;
+}
 
 static int seg_level(const char *tag, int in_message) {
   if (tag[0] != 'U' || tag[1] != 'N') return in_message ? EDI_LVL_SEGMENT : EDI_LVL_INTERCHANGE;
@@ -151,7 +260,9 @@ static void check_value(struct edi_validator *v, struct edi_parser *p, const str
     }
     len = digits;
   } else {
-    len = utf8_count(val.p, val.len);
+    /* Characters, not bytes: but a value no longer in bytes than allowed, with a minimum
+     * of one character, needs no counting (the common case). */
+    len = val.len <= def->maxlen && def->minlen <= 1 ? val.len : utf8_count(val.p, val.len);
     if (def->type == EDI_T_A) {
       for (size_t i = 0; i < val.len; i++)
         if (val.p[i] >= '0' && val.p[i] <= '9') {
@@ -190,11 +301,23 @@ static void check_value(struct edi_validator *v, struct edi_parser *p, const str
   /* 0007 (partner identification qualifiers) is extended by agreement too often for its
    * UN list to decide; it is never checked. */
   if (def->codes >= 0 && !v->o.no_codes && !skip_codes && w4(def->id) != w4("0007") &&
-      !edi_dir_code_valid(d, def->codes, val.p, val.len)) {
+      !code_valid(v, d, def->codes, val.p, val.len)) {
     report(p, s, elem, comp, rep, EDI_ERROR, level, EDI_E_VALUE,
            "%s: '%.*s' is not a code of list %s in %s", def->id, (int)(val.len > 40 ? 40 : val.len),
            val.p, def->id, d->name);
   }
+}
+
+/* Whether val (not empty) certainly passes check_value, for the common case only: format
+ * an with a minimum of at most one character, no longer in bytes than the maximum, not a
+ * service element (dates, times, qualifiers have their own rules), and in its code list
+ * when one applies. False means "let check_value decide", which reports as it always did. */
+static inline int value_ok_fast(struct edi_validator *v, const struct edi_directory *d,
+                                const struct edi_eldef *def, struct edi_comp val, int skip_codes) {
+  if (def->type != EDI_T_AN || def->minlen > 1 || val.len > def->maxlen) return 0;
+  if (def->id[0] == '0' && def->id[1] == '0') return 0; /* service elements: 0017, 0019, ... */
+  if (def->codes < 0 || v->o.no_codes || skip_codes) return 1;
+  return code_valid(v, d, def->codes, val.p, val.len);
 }
 
 /* Service directories (envelope segments, CONTRL): which code lists apply. The syntax
@@ -212,20 +335,22 @@ static int service_codes_apply(const struct edi_eldef *def, const struct edi_seg
 /* Checks the data elements of s against sd. */
 static void check_elements(struct edi_validator *v, struct edi_parser *p,
                            const struct edi_segment *s, const struct edi_envelope *env,
-                           const struct edi_directory *d, const struct edi_segdef *sd, int level,
-                           int service) {
+                           const struct edi_directory *d, const struct edi_segdef *sd,
+                           unsigned last_mand, int level, int service) {
   uint32_t i = 0;
   unsigned pos;
   int reported_extra = 0;
-  for (pos = 1; pos <= sd->nel || i < s->nel; pos++) {
-    const struct edi_eldef *def = edi_dir_position(d, sd, pos);
+  /* Past the last element received and the last mandatory position there is nothing
+   * left to report. */
+  for (pos = 1; (pos <= sd->nel || i < s->nel) && (i < s->nel || pos <= last_mand); pos++) {
+    const struct edi_eldef *def = position_def(d, sd, pos);
     int present = 0;
     while (i < s->nel && s->el[i].pos < pos)
       i++; /* positions only grow; be safe */
     for (; i < s->nel && s->el[i].pos == pos; i++) {
       const struct edi_elem *e = &s->el[i];
       int empty = 1;
-      for (unsigned k = 0; k < e->ncomp; k++)
+      for (unsigned k = 0; k < e->ncomp && empty; k++)
         if (s->comp[e->first + k].len) empty = 0;
       if (empty) continue;
       present = 1;
@@ -255,10 +380,11 @@ static void check_elements(struct edi_validator *v, struct edi_parser *p,
             break;
           }
         struct edi_comp val = s->comp[e->first];
-        if (val.len)
-          check_value(v, p, s, env, d, def, val, pos, 0, rep, level,
-                      service && !service_codes_apply(def, s));
-        else
+        if (val.len) {
+          int skip = service && !service_codes_apply(def, s);
+          if (!value_ok_fast(v, d, def, val, skip))
+            check_value(v, p, s, env, d, def, val, pos, 0, rep, level, skip);
+        } else
           report(p, s, pos, 1, rep, EDI_ERROR, level, EDI_E_MISSING,
                  "%s: the value is empty but components follow", def->id);
         continue;
@@ -280,8 +406,9 @@ static void check_elements(struct edi_validator *v, struct edi_parser *p,
                    "%s: mandatory component %s of %s is missing", cd->id, cd->id, def->id);
           continue;
         }
-        check_value(v, p, s, env, d, cd, cv, pos, k + 1, rep, level,
-                    foreign || (service && !service_codes_apply(cd, s)));
+        int skip = foreign || (service && !service_codes_apply(cd, s));
+        if (!value_ok_fast(v, d, cd, cv, skip))
+          check_value(v, p, s, env, d, cd, cv, pos, k + 1, rep, level, skip);
       }
       for (unsigned k = def->ncomp; k < e->ncomp; k++)
         if (s->comp[e->first + k].len) {
@@ -301,11 +428,70 @@ static void check_elements(struct edi_validator *v, struct edi_parser *p,
 
 static int next_entry(const struct edi_node *n, int i) { return n[i].group ? n[i].end : i + 1; }
 
-static int entry_takes(const struct edi_node *n, int i, const char *tag) {
+static int entry_takes_walk(const struct edi_node *n, int i, const char *tag) {
   if (n[i].group) i++; /* the trigger segment */
   while (n[i].group)
     i++;
   return w4(n[i].tag) == w4(tag);
+}
+
+/* Whether entry i of the current message takes a segment with this tag. */
+static inline int entry_takes(const struct edi_validator *v, int i, const char *tag) {
+  return v->nodes_msg ? v->trig[i] == w4(tag) : entry_takes_walk(v->msg->nodes, i, tag);
+}
+
+/* Fills mand_next for the level nodes[lo..hi) and the levels inside it. */
+static void build_mand_next(struct edi_validator *v, const struct edi_node *n, int lo, int hi) {
+  int last = lo; /* the entry whose mand_next is pending */
+  for (int i = lo; i < hi; i = next_entry(n, i)) {
+    if (n[i].group) build_mand_next(v, n, i + 1, n[i].end);
+    if (i == lo) continue;
+    if (n[i].mandatory) {
+      for (int k = last; k < i; k = next_entry(n, k))
+        v->mand_next[k] = (uint16_t)i;
+      last = i;
+    }
+  }
+  for (int k = last; k < hi; k = next_entry(n, k))
+    v->mand_next[k] = (uint16_t)hi;
+}
+
+/* Builds the per-node tables for the current message structure (kept while the next
+ * message uses the same one). */
+static void build_nodes(struct edi_validator *v) {
+  const struct edi_msgdef *m = v->msg;
+  if (v->nodes_msg == m) return;
+  v->nodes_msg = NULL;
+  if (m->n > NODES_MAX) return;
+  const struct edi_node *n = m->nodes;
+  for (int i = m->n - 1; i >= 0; i--)
+    v->trig[i] = n[i].group ? v->trig[i + 1] : w4(n[i].tag);
+  build_mand_next(v, n, 0, m->n);
+  v->nodes_msg = m;
+}
+
+/* The next mandatory entry after i on its level, or the level's end (hi). */
+static inline int next_mandatory(const struct edi_validator *v, const struct edi_node *n, int i,
+                                 int hi) {
+  if (v->nodes_msg) return v->mand_next[i];
+  for (i = next_entry(n, i); i < hi && !n[i].mandatory; i = next_entry(n, i)) {
+  }
+  return i;
+}
+
+/* Whether the current message's structure has a segment entry with this tag. */
+static int tag_known(struct edi_validator *v, const char *tag) {
+  uint32_t t = w4(tag);
+  unsigned h = (t * 2654435761u) >> 28;
+  if (v->knownc[h].m == v->msg && v->knownc[h].tag == t) return v->knownc[h].known;
+  const struct edi_node *n = v->msg->nodes;
+  int known = 0;
+  for (int i = 0; i < v->msg->n && !known; i++)
+    known = !n[i].group && w4(n[i].tag) == t;
+  v->knownc[h].m = v->msg;
+  v->knownc[h].tag = t;
+  v->knownc[h].known = known;
+  return known;
 }
 
 static const char *entry_name(const struct edi_node *n, int i, char *buf, size_t cap) {
@@ -321,8 +507,7 @@ static const char *entry_name(const struct edi_node *n, int i, char *buf, size_t
 static void missing_between(struct edi_validator *v, struct edi_parser *p,
                             const struct edi_segment *s, int from, int to, int at_end) {
   const struct edi_node *n = v->msg->nodes;
-  for (int i = next_entry(n, from); i < to; i = next_entry(n, i)) {
-    if (!n[i].mandatory) continue;
+  for (int i = next_mandatory(v, n, from, to); i < to; i = next_mandatory(v, n, i, to)) {
     if (at_end && !n[i].group && w4(n[i].tag) == W4("UNT")) continue; /* the parser's */
     char buf[48];
     report(p, s, 0, 0, 0, EDI_ERROR, EDI_LVL_SEGMENT, EDI_E_MISSING, "mandatory %s missing %s %s",
@@ -350,22 +535,23 @@ static void structure_segment(struct edi_validator *v, struct edi_parser *p,
      * group, found one level up. */
     int from = L > 0 && lv->cur == lv->lo ? next_entry(n, lv->cur) : lv->cur;
     for (int i = from; i < lv->hi; i = next_entry(n, i))
-      if (entry_takes(n, i, s->tag)) {
+      if (entry_takes(v, i, s->tag)) {
         target = i;
         break;
       }
     if (target >= 0) break;
   }
   if (target < 0) {
-    int known = 0;
-    for (int i = 0; i < v->msg->n && !known; i++)
-      known = !n[i].group && w4(n[i].tag) == w4(s->tag);
-    if (known)
-      report(p, s, 0, 0, 0, EDI_ERROR, EDI_LVL_SEGMENT, EDI_E_POSITION,
-             "segment %s is not expected here in %s (%s)", s->tag, v->msg->type, v->dir->name);
-    else
-      report(p, s, 0, 0, 0, EDI_ERROR, EDI_LVL_SEGMENT, EDI_E_POSITION,
-             "segment %s is not part of message %s in %s", s->tag, v->msg->type, v->dir->name);
+    /* Frequent in bad data (one per misplaced segment): the text is assembled directly
+     * rather than through printf, with the same result. */
+    const char *parts[7] = {"segment ",   s->tag, " is not expected here in ", v->msg->type, " (",
+                            v->dir->name, ")"};
+    if (!tag_known(v, s->tag)) {
+      parts[2] = " is not part of message ";
+      parts[4] = " in ";
+      parts[6] = "";
+    }
+    report_parts(p, s, EDI_ERROR, EDI_LVL_SEGMENT, EDI_E_POSITION, parts, 7);
     return;
   }
   /* Close the inner groups: their remaining mandatory entries are missing. */
@@ -439,6 +625,7 @@ static void start_message(struct edi_validator *v, struct edi_parser *p,
            v->dir->name);
     return;
   }
+  build_nodes(v);
   structure_start(v);
 }
 
@@ -455,9 +642,10 @@ void edi_validator_segment(struct edi_validator *v, struct edi_parser *p,
   int level = seg_level(s->tag, in_msg);
   const struct edi_directory *d = service ? v->svc : in_msg ? v->dir : NULL;
   if (d) {
-    const struct edi_segdef *sd = edi_dir_segment(d, s->tag);
+    const struct segcache *sc = segment_def(v, d, s->tag);
+    const struct edi_segdef *sd = sc->sd;
     if (sd)
-      check_elements(v, p, s, env, d, sd, level, d->name[0] == 'S');
+      check_elements(v, p, s, env, d, sd, sc->last_mand, level, d->name[0] == 'S');
     else if (!service && !v->msg)
       report(p, s, 0, 0, 0, EDI_ERROR, EDI_LVL_SEGMENT, EDI_E_POSITION,
              "segment %s is not defined in %s", s->tag, d->name);
