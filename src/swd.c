@@ -13,6 +13,7 @@
 #include "core/decimal.h"
 #include "http/metrics.h"
 #include "http/notify.h"
+#include "http/refreload.h"
 #include "http/ruleset.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -75,6 +76,7 @@ int main(int argc, char **argv) {
                                         ['b'] = "body-limit", ['w'] = "web", ['o'] = "docs"};
   struct app app;
   struct server *srv = NULL;
+  struct refreload *reload = NULL;
   char err[512], dbpath[600], dbshown[600];
   const char *config_file = NULL;
   int c, rc, exit_code = 1;
@@ -130,10 +132,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   store_jobs_fail_whole(app.store); /* swd's write jobs return their first error */
-  if ((rc = refstore_load(store_reader(app.store), &app.rd)) < 0) {
+  struct refdata *rd = NULL;
+  int64_t rd_version = 0;
+  if ((rc = refstore_version(store_reader(app.store), &rd_version)) < 0 ||
+      (rc = refstore_load(store_reader(app.store), &rd)) < 0) {
     fprintf(stderr, "swd: cannot load reference data: %s\n", sw_strerror(rc));
     goto out;
   }
+  app.rd = rd;
   if (refdata_hs_count(app.rd) == 0)
     fprintf(stderr, "{\"level\":\"warn\",\"msg\":\"no reference data; run swctl init\"}\n");
   char oapath[600];
@@ -152,6 +158,7 @@ int main(int argc, char **argv) {
   app.notify = notify_new();
   if (!app.metrics || !app.notify) goto out;
   app.watch = store_watch_start(app.store, wake_feeds, app.notify);
+  reload = refreload_start(&app, rd_version);
   if (server_start(&app, &srv) < 0) goto out;
   app.ready = 1;
   fprintf(stderr,
@@ -166,6 +173,7 @@ int main(int argc, char **argv) {
   exit_code = 0;
 out:
   ruleset_cache_free(&app);
+  refreload_stop(reload);
   store_watch_stop(app.watch);
   store_free(app.store); /* drains the writer: every acknowledged write is committed */
   notify_free(app.notify);

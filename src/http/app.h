@@ -16,7 +16,7 @@ struct ruleset;
 struct app {
   struct config cfg;
   struct store *store;
-  struct refdata *rd;
+  struct refdata *_Atomic rd; /* swapped whole when reloaded (refreload.h) */
   struct metrics *metrics;
   char *openapi; /* the OpenAPI document, read once at start */
   size_t openapi_len;

@@ -93,7 +93,7 @@ static int import_write(struct db *db, void *arg) {
     fclose(j->f);
     j->f = NULL;
   }
-  return rc;
+  return rc < 0 ? rc : refstore_bump_version(db); /* running nodes reload */
 }
 
 static const char *const HS_FILES[] = {"harmonized-system.csv", NULL};
@@ -143,7 +143,7 @@ int cmd_import(struct ctl *c, int argc, char **argv) {
          "       swctl import [--check] FILE   (a whole system from swctl export: --help)\n"
          "Loads reference files from --ref DIR (default ./data), each in one transaction:\n"
          "a broken file is refused with its line and reason and nothing of it is loaded.\n"
-         "A running swd reads reference data at start: restart it after an import.");
+         "Running swd nodes notice the new version within a few seconds and reload it.");
     return 0;
   }
   if (ctl_open(c) < 0) return 1;
