@@ -30,7 +30,7 @@ void arena_release(struct arena *a) {
   a->used = 0;
 }
 
-void *arena_alloc(struct arena *a, size_t n) {
+void *arena_alloc_uninit(struct arena *a, size_t n) {
   size_t need = (n + 15) & ~(size_t)15;
   if (need < n) return NULL;
   if (a->limit && a->used + need > a->limit) return NULL;
@@ -47,12 +47,17 @@ void *arena_alloc(struct arena *a, size_t n) {
   void *p = c->data + c->off;
   c->off += need;
   a->used += need;
-  memset(p, 0, n);
+  return p;
+}
+
+void *arena_alloc(struct arena *a, size_t n) {
+  void *p = arena_alloc_uninit(a, n);
+  if (p) memset(p, 0, n);
   return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n) {
-  char *p = arena_alloc(a, n + 1);
+  char *p = arena_alloc_uninit(a, n + 1);
   if (!p) return NULL;
   memcpy(p, s, n);
   p[n] = 0;

@@ -16,6 +16,8 @@ void arena_init(struct arena *a, size_t limit);
 void arena_release(struct arena *a);
 /* Returns 16-byte aligned zeroed memory owned by the arena, or NULL. */
 void *arena_alloc(struct arena *a, size_t n);
+/* The same without zeroing, for memory the caller fills before reading (large buffers). */
+void *arena_alloc_uninit(struct arena *a, size_t n);
 /* Copies n bytes of s plus a NUL into the arena. */
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -37,7 +37,7 @@ static void reply_decl(struct http_req *r, unsigned status, int64_t id) {
 }
 
 void h_decl_submit(struct http_req *r) {
-  struct errlist *errs = arena_alloc(&r->arena, sizeof *errs);
+  struct errlist *errs = arena_alloc_uninit(&r->arena, sizeof *errs); /* errlist_init below */
   struct decl *d = arena_alloc(&r->arena, sizeof *d);
   json_t *body;
   int64_t id = 0;
