@@ -7,6 +7,7 @@
 #include "core/err.h"
 #include "crypto/crypto.h"
 #include "store/store.h"
+#include "store/counters.h"
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -37,11 +38,9 @@ static void row_hash(int64_t seq, int64_t at, const char *actor, const char *ori
 
 int audit_append(struct db *db, const char *actor, const char *origin, const char *action,
                  const char *object, const char *detail) {
-  /* appends are serialised by the lock on this counter row: with several nodes on one
-     PostgreSQL database, two transactions could otherwise read the same last row */
-  static const char *const lock =
-      "INSERT INTO counters (name, value) VALUES ('audit', 1) ON CONFLICT (name) DO UPDATE"
-      " SET value = counters.value + 1";
+  /* appends are serialised by the lock on the "audit" counter's row (taken first): with
+     several nodes on one PostgreSQL database, two transactions could otherwise read the
+     same last row */
   static const char *const last = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1";
   static const char *const ins =
       "INSERT INTO audit (seq, at, actor, origin, action, object, detail, prev_hash, hash)"
@@ -49,10 +48,9 @@ int audit_append(struct db *db, const char *actor, const char *origin, const cha
   struct db_stmt *st;
   char prev[CRYPTO_HEX32_LEN] = GENESIS, hash[CRYPTO_HEX32_LEN];
   int64_t seq = 1, at = store_now_us();
-  int rc = db_prepare(db, lock, &st);
-  if (rc < 0 || (rc = db_step(st)) < 0) return rc;
-  db_done(st);
-  if ((rc = db_prepare(db, last, &st)) < 0) return rc;
+  int64_t appends;
+  int rc = counter_next(db, "audit", &appends);
+  if (rc < 0 || (rc = db_prepare(db, last, &st)) < 0) return rc;
   if ((rc = db_step(st)) == 1) {
     seq = db_col_int64(st, 0) + 1;
     snprintf(prev, sizeof prev, "%s", db_col_text(st, 1));

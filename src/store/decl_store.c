@@ -16,6 +16,7 @@
 #include "store/logistics_store.h"
 #include "store/permit_store.h"
 #include "store/store.h"
+#include "store/counters.h"
 
 #define TRY(x)                                                                             \
   do {                                                                                     \
@@ -48,20 +49,6 @@ int office_add(struct db *db, const char *code, const char *locode, const char *
   db_bind_text(st, 2, locode);
   db_bind_text(st, 3, name);
   return step_done(st);
-}
-
-/* Next value of a named counter, starting at 1. */
-static int counter_next(struct db *db, const char *name, int64_t *out) {
-  static const char *const sql =
-      "INSERT INTO counters (name, value) VALUES (?1, 1) ON CONFLICT (name) DO UPDATE"
-      " SET value = counters.value + 1 RETURNING value";
-  struct db_stmt *st;
-  int rc = db_prepare(db, sql, &st);
-  if (rc < 0) return rc;
-  db_bind_text(st, 1, name);
-  if ((rc = db_step(st)) == 1) *out = db_col_int64(st, 0);
-  db_done(st);
-  return rc == 1 ? 0 : rc < 0 ? rc : -SW_EDB;
 }
 
 static int event_add(struct db *db, int64_t decl_id, int64_t at, const char *kind,

@@ -11,6 +11,7 @@
 #include "core/timefmt.h"
 #include "store/audit.h"
 #include "store/store.h"
+#include "store/counters.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 #define BILL_DAYS 15
@@ -110,12 +111,8 @@ int tariff_load(struct db *db, struct arena *a, const char *national, struct tar
 }
 
 int tariff_bump(struct db *db) {
-  static const char *const sql =
-      "INSERT INTO counters (name, value) VALUES ('ruleset', 1) ON CONFLICT (name) DO UPDATE"
-      " SET value = counters.value + 1";
-  struct db_stmt *st;
-  int rc = db_prepare(db, sql, &st);
-  return rc < 0 ? rc : step_done(st);
+  int64_t version;
+  return counter_next(db, "ruleset", &version);
 }
 
 int tariff_put_line(struct db *db, const struct tariff_line *l, const char *description) {

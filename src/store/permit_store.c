@@ -12,6 +12,7 @@
 #include "store/audit.h"
 #include "store/json_rows.h"
 #include "store/store.h"
+#include "store/counters.h"
 
 #define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
 
@@ -503,10 +504,8 @@ int req_rule_put(struct db *db, const char *rule_id, int enabled, const char *bo
     db_bind_text(st, 6, actor);
     rc = step_done(st);
   }
-  static const char *const bump =
-      "INSERT INTO counters (name, value) VALUES ('ruleset', 1) ON CONFLICT (name) DO UPDATE"
-      " SET value = counters.value + 1";
-  if (rc == 0 && (rc = db_prepare(db, bump, &st)) == 0) rc = step_done(st);
+  int64_t ruleset;
+  if (rc == 0) rc = counter_next(db, "ruleset", &ruleset);
   if (rc == 0)
     rc = audit_append(db, actor, origin, create ? "requirement.create" : "requirement.update",
                       rule_id, text);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "store/counters.h"
 
 static int step_once(struct db_stmt *st) {
   int rc = db_step(st);
@@ -125,22 +126,9 @@ out:
   return rc < 0 ? rc : -SW_EDB;
 }
 
-int refstore_version(struct db *db, int64_t *out) {
-  static const char *const sql = "SELECT value FROM counters WHERE name = 'refdata'";
-  struct db_stmt *st;
-  int rc = db_prepare(db, sql, &st);
-  if (rc < 0) return rc;
-  *out = 0;
-  if ((rc = db_step(st)) == 1) *out = db_col_int64(st, 0);
-  db_done(st);
-  return rc < 0 ? rc : 0;
-}
+int refstore_version(struct db *db, int64_t *out) { return counter_value(db, "refdata", out); }
 
 int refstore_bump_version(struct db *db) {
-  static const char *const sql =
-      "INSERT INTO counters (name, value) VALUES ('refdata', 1) ON CONFLICT (name) DO UPDATE"
-      " SET value = counters.value + 1";
-  struct db_stmt *st;
-  int rc = db_prepare(db, sql, &st);
-  return rc < 0 ? rc : step_once(st);
+  int64_t version;
+  return counter_next(db, "refdata", &version);
 }

@@ -10,6 +10,7 @@
 #include "core/timefmt.h"
 #include "store/decl_store.h"
 #include "store/logistics_store.h"
+#include "store/counters.h"
 
 #define TRY(x)                                                                             \
   do {                                                                                     \
@@ -287,9 +288,6 @@ static int hist_logistics(struct db *db, const struct hist_decl *h, int64_t decl
 }
 
 int history_add(struct db *db, const struct hist_decl *h, const char *actor) {
-  static const char *const counter =
-      "INSERT INTO counters (name, value) VALUES (?1, 1) ON CONFLICT (name) DO UPDATE"
-      " SET value = counters.value + 1 RETURNING value";
   static const char *const ins_decl =
       "INSERT INTO declarations (number, type, status, reference, declarant_id, principal_id,"
       " office, content, content_hash, ruleset, created_at, updated_at, created_by)"
@@ -310,11 +308,7 @@ int history_add(struct db *db, const struct hist_decl *h, const char *actor) {
   int year = time_year_us(h->lodged);
   char flag = (!strcmp(h->type, "IM") || !strcmp(h->type, "VA")) ? '1' : '0';
   snprintf(cname, sizeof cname, "hist:%s:%d:%c", code, year, flag);
-  TRY(db_prepare(db, counter, &st));
-  db_bind_text(st, 1, cname);
-  if ((rc = db_step(st)) == 1) serial = db_col_int64(st, 0);
-  db_done(st);
-  if (rc < 0) goto out;
+  TRY(counter_next(db, cname, &serial));
   if (serial > 99999999) return -SW_ETOOBIG;
   /* serials from 900000000 up: apart from those the live counter hands out */
   snprintf(number, sizeof number, "%s%04d%c%09" PRId64, code, year, flag, 900000000 + serial);

@@ -8,16 +8,10 @@
 #include "store/audit.h"
 #include "store/json_rows.h"
 #include "store/store.h"
+#include "store/counters.h"
 
 int rules_ruleset_version(struct db *db, int64_t *out) {
-  static const char *const sql = "SELECT value FROM counters WHERE name = 'ruleset'";
-  struct db_stmt *st;
-  int rc = db_prepare(db, sql, &st);
-  if (rc < 0) return rc;
-  *out = 0;
-  if ((rc = db_step(st)) == 1) *out = db_col_int64(st, 0);
-  db_done(st);
-  return rc < 0 ? rc : 0;
+  return counter_value(db, "ruleset", out);
 }
 
 /* Stores the body with its version and enabled flag set, as the API shows it. */
@@ -38,9 +32,6 @@ int rules_put(struct db *db, struct rule_put *p) {
       " updated_by) VALUES (?1,?2,?3,?4,?5,?6,?7) ON CONFLICT (rule_id) DO UPDATE SET"
       " version = excluded.version, agency = excluded.agency, enabled = excluded.enabled,"
       " body = excluded.body, updated_at = excluded.updated_at, updated_by = excluded.updated_by";
-  static const char *const bump =
-      "INSERT INTO counters (name, value) VALUES ('ruleset', 1) ON CONFLICT (name) DO UPDATE"
-      " SET value = counters.value + 1 RETURNING value";
   static const char *const hist =
       "INSERT INTO routing_rule_history (rule_id, version, ruleset, body, changed_at,"
       " changed_by) VALUES (?1,?2,?3,?4,?5,?6)";
@@ -57,10 +48,7 @@ int rules_put(struct db *db, struct rule_put *p) {
   if (!p->create && rc == 0) return -SW_ENOTFOUND;
   p->version = cur + 1;
   if (!(body = versioned_body(p->body, p->version, p->enabled))) return -SW_EINVAL;
-  if ((rc = db_prepare(db, bump, &st)) < 0) goto out;
-  if ((rc = db_step(st)) == 1) p->ruleset = db_col_int64(st, 0);
-  db_done(st);
-  if (rc < 0) goto out;
+  if ((rc = counter_next(db, "ruleset", &p->ruleset)) < 0) goto out;
   if ((rc = db_prepare(db, upsert, &st)) < 0) goto out;
   db_bind_text(st, 1, p->rule_id);
   db_bind_int64(st, 2, p->version);
