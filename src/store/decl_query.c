@@ -75,13 +75,6 @@ struct decl_raw {
   char *content, *assessment;
 };
 
-static char *dup_text(const char *s) {
-  size_t n = strlen(s) + 1;
-  char *d = malloc(n);
-  if (d) memcpy(d, s, n);
-  return d;
-}
-
 static json_t *decl_build(struct db *db, int64_t decl_id, struct decl_raw *raw) {
   static const char *const q_decl =
       "SELECT d.id, d.number, d.type, d.status, d.reference, d.office, d.content, d.ruleset,"
@@ -108,7 +101,7 @@ static json_t *decl_build(struct db *db, int64_t decl_id, struct decl_raw *raw) 
       json_object_set_new(d, "clearance", json_string(db_col_text(st, 8)));
     if (d && raw) {
       json_object_del(d, "content");
-      if (!(raw->content = dup_text(db_col_text(st, 6)))) {
+      if (!(raw->content = strdup(db_col_text(st, 6)))) {
         json_decref(d);
         d = NULL;
       }
@@ -155,12 +148,17 @@ static json_t *decl_build(struct db *db, int64_t decl_id, struct decl_raw *raw) 
 
 json_t *decl_get_json(struct db *db, int64_t decl_id) { return decl_build(db, decl_id, NULL); }
 
-/* Appends ,"key":value before the closing brace of the object text at buf[0..*len). */
-static void splice_member(char *buf, size_t *len, const char *key, const char *value) {
+/* Appends ,"key":value before the closing brace of the object text at buf[0..*len),
+ * within cap bytes; 0, or -1 when it does not fit. */
+static int splice_member(char *buf, size_t cap, size_t *len, const char *key,
+                         const char *value) {
   size_t n = *len - 1; /* drop the '}' */
   int empty = n == 1;  /* "{}" */
-  n += (size_t)sprintf(buf + n, "%s\"%s\":%s}", empty ? "" : ",", key, *value ? value : "null");
-  *len = n;
+  int w = snprintf(buf + n, cap - n, "%s\"%s\":%s}", empty ? "" : ",", key,
+                   *value ? value : "null");
+  if (w < 0 || (size_t)w >= cap - n) return -1;
+  *len = n + (size_t)w;
+  return 0;
 }
 
 char *decl_get_text(struct db *db, int64_t decl_id, size_t *len) {
@@ -174,9 +172,13 @@ char *decl_get_text(struct db *db, int64_t decl_id, size_t *len) {
     size_t cap = n + strlen(raw.content) + (raw.assessment ? strlen(raw.assessment) : 0) + 64;
     if ((out = malloc(cap))) {
       memcpy(out, head, n + 1);
-      splice_member(out, &n, "content", raw.content);
-      if (raw.assessment) splice_member(out, &n, "assessment", raw.assessment);
-      *len = n;
+      if (splice_member(out, cap, &n, "content", raw.content) < 0 ||
+          (raw.assessment && splice_member(out, cap, &n, "assessment", raw.assessment) < 0)) {
+        free(out);
+        out = NULL;
+      } else {
+        *len = n;
+      }
     }
   }
   free(head);

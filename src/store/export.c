@@ -383,7 +383,7 @@ static int read_pg(struct db *db, struct xschema *s, char *err, size_t errlen) {
   struct db_stmt *st;
   int rc, ver = 0;
   if ((rc = db_prepare(db, pgver, &st)) < 0) DBFAIL("cannot read the server's version");
-  if ((rc = db_step(st)) == 1) ver = atoi(db_col_text(st, 0));
+  if ((rc = db_step(st)) == 1) ver = (int)strtol(db_col_text(st, 0), NULL, 10);
   db_done(st);
   if (rc < 0) DBFAIL("cannot read the server's version");
   if ((rc = db_prepare(db, ver >= 150000 ? coll15 : coll, &st)) < 0)
