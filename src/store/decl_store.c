@@ -51,9 +51,9 @@ int office_add(struct db *db, const char *code, const char *locode, const char *
   return step_done(st);
 }
 
-static int event_add(struct db *db, int64_t decl_id, int64_t at, const char *kind,
-                     enum decl_status status, const char *agency, int64_t task_id,
-                     const char *actor, int automated, const char *detail) {
+int decl_event_add(struct db *db, int64_t decl_id, int64_t at, const char *kind,
+                   enum decl_status status, const char *agency, int64_t task_id,
+                   const char *actor, int automated, const char *detail) {
   static const char *const sql =
       "INSERT INTO events (at, decl_id, kind, status, agency, task_id, actor, automated,"
       " detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
@@ -96,7 +96,7 @@ static int permit_event(struct db *db, int64_t decl_id, int64_t now, enum decl_s
   char detail[96];
   snprintf(detail, sizeof detail, "{\"drawings\":%d,\"state\":\"%s\"}", n,
            drawing_state_name(to));
-  return event_add(db, decl_id, now, "permits", s, NULL, 0, actor, automated, detail);
+  return decl_event_add(db, decl_id, now, "permits", s, NULL, 0, actor, automated, detail);
 }
 
 /* Derives the declaration's status from its tasks; on an outcome records it (with a port
@@ -132,13 +132,13 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
     /* the release gate: duties paid, or secured by a guarantee */
     int gate = payment_gate(db, decl_id, now);
     if (gate < 0) return gate;
-    if (gate == 2) TRY(event_add(db, decl_id, now, "payment", DS_UNDER_REVIEW, NULL, 0, actor,
+    if (gate == 2) TRY(decl_event_add(db, decl_id, now, "payment", DS_UNDER_REVIEW, NULL, 0, actor,
                                  1, "{\"bill\":\"secured\"}"));
     if (gate == 0) {
       *out = DS_AWAITING_PAYMENT;
       if (!strcmp(status, "awaiting_payment")) return 0;
       TRY(set_status(db, decl_id, DS_AWAITING_PAYMENT, now, NULL));
-      return event_add(db, decl_id, now, "status", DS_AWAITING_PAYMENT, NULL, 0, actor,
+      return decl_event_add(db, decl_id, now, "status", DS_AWAITING_PAYMENT, NULL, 0, actor,
                        automated, "{}");
     }
   }
@@ -158,7 +158,7 @@ static int settle(struct db *db, int64_t decl_id, int64_t now, const char *actor
   }
   if (clearance[0]) snprintf(detail, sizeof detail, "{\"clearance\":\"%s\"}", clearance);
   else snprintf(detail, sizeof detail, "{}");
-  TRY(event_add(db, decl_id, now, "status", s, NULL, 0, actor, automated, detail));
+  TRY(decl_event_add(db, decl_id, now, "status", s, NULL, 0, actor, automated, detail));
   if (s == DS_RELEASED) TRY(logistics_on_release(db, decl_id, now));
   rc = 0;
 out:
@@ -300,7 +300,7 @@ int decl_register(struct db *db, struct decl_reg *reg) {
                          reg->assessment_json ? reg->assessment_json : "{}", now));
   snprintf(detail, sizeof detail, "{\"number\":\"%s\",\"ruleset\":%" PRId64 "}", number,
            reg->ruleset);
-  TRY(event_add(db, reg->id, now, "registered", DS_REGISTERED, NULL, 0, reg->actor, 0, detail));
+  TRY(decl_event_add(db, reg->id, now, "registered", DS_REGISTERED, NULL, 0, reg->actor, 0, detail));
 
   for (size_t t = 0; t < reg->route->n; t++) {
     const struct route_task *rt = &reg->route->tasks[t];
@@ -330,10 +330,10 @@ int decl_register(struct db *db, struct decl_reg *reg) {
     char *ev_text = json_dumps(ev, JSON_COMPACT);
     json_decref(ev);
     if (rc >= 0 && ev_text)
-      rc = event_add(db, reg->id, now, "task_created", DS_UNDER_REVIEW, rt->agency, task_id,
+      rc = decl_event_add(db, reg->id, now, "task_created", DS_UNDER_REVIEW, rt->agency, task_id,
                      reg->actor, 0, ev_text);
     if (rc >= 0 && ev_text && rt->auto_approve)
-      rc = event_add(db, reg->id, now, "decision", DS_UNDER_REVIEW, rt->agency, task_id,
+      rc = decl_event_add(db, reg->id, now, "decision", DS_UNDER_REVIEW, rt->agency, task_id,
                      "system", 1, "{\"decision\":\"approve\",\"state\":\"approved\"}");
     free(ev_text);
     if (rc < 0) goto out;
@@ -407,7 +407,7 @@ int decl_decide(struct db *db, struct decl_decision *dd) {
   char *text = json_dumps(det, JSON_COMPACT);
   json_decref(det);
   if (!text) return -SW_ENOMEM;
-  rc = event_add(db, dd->decl_id, now, "decision", DS_UNDER_REVIEW, agency, dd->task_id,
+  rc = decl_event_add(db, dd->decl_id, now, "decision", DS_UNDER_REVIEW, agency, dd->task_id,
                  dd->by->login, 0, text);
   if (rc == 0) rc = audit_append(db, dd->by->login, dd->origin, "task.decide", number, text);
   free(text);
@@ -434,7 +434,7 @@ int decl_respond(struct db *db, int64_t decl_id, const struct caller *by, const 
   db_bind_int64(st, 2, now);
   TRY(step_done(st));
   if (db_changes(db) == 0) return -SW_ESTATE;
-  TRY(event_add(db, decl_id, now, "response", ds, NULL, 0, by->login, 0, detail_json));
+  TRY(decl_event_add(db, decl_id, now, "response", ds, NULL, 0, by->login, 0, detail_json));
   TRY(audit_append(db, by->login, origin, "declaration.respond", number, "{}"));
 out:
   return rc;
@@ -463,7 +463,7 @@ int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const c
   char *text = json_dumps(det, JSON_COMPACT);
   json_decref(det);
   if (!text) return -SW_ENOMEM;
-  rc = event_add(db, decl_id, now, "status", DS_CANCELLED, NULL, 0, by->login, 0, text);
+  rc = decl_event_add(db, decl_id, now, "status", DS_CANCELLED, NULL, 0, by->login, 0, text);
   free(text);
   if (rc < 0) goto out;
   TRY(audit_append(db, by->login, origin, "declaration.cancel", number, "{}"));
@@ -485,5 +485,5 @@ int decl_event(struct db *db, int64_t decl_id, const char *kind, const char *act
   enum decl_status s = DS_RECEIVED;
   char number[32];
   int rc = decl_status_of(db, decl_id, &s, number);
-  return rc < 0 ? rc : event_add(db, decl_id, store_now_us(), kind, s, NULL, 0, actor, 0, detail);
+  return rc < 0 ? rc : decl_event_add(db, decl_id, store_now_us(), kind, s, NULL, 0, actor, 0, detail);
 }

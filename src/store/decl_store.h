@@ -74,6 +74,11 @@ int decl_settle(struct db *db, int64_t decl_id, const char *actor);
 /* Appends an event to a declaration's timeline with its current status. */
 int decl_event(struct db *db, int64_t decl_id, const char *kind, const char *actor,
                const char *detail);
+/* Appends one event row as it is: time, kind, the declaration's status at that moment,
+ * agency and task (NULL / 0 when none), actor, automated, detail (NULL: "{}"). */
+int decl_event_add(struct db *db, int64_t decl_id, int64_t at, const char *kind,
+                   enum decl_status status, const char *agency, int64_t task_id,
+                   const char *actor, int automated, const char *detail);
 
 /* 1 when the caller may see the declaration: its declarant or principal party, an agency
  * it was routed to, or an administrator. 0 otherwise (answer 404), negative on error. */

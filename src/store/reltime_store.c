@@ -229,27 +229,6 @@ static int step_done(struct db_stmt *st) {
   return rc < 0 ? rc : 0;
 }
 
-static int hist_event(struct db *db, int64_t decl_id, int64_t at, const char *kind,
-                      const char *status, const char *agency, int64_t task_id,
-                      const char *actor, int automated, const char *detail) {
-  static const char *const sql =
-      "INSERT INTO events (at, decl_id, kind, status, agency, task_id, actor, automated,"
-      " detail) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)";
-  struct db_stmt *st;
-  int rc = db_prepare(db, sql, &st);
-  if (rc < 0) return rc;
-  db_bind_int64(st, 1, at);
-  db_bind_int64(st, 2, decl_id);
-  db_bind_text(st, 3, kind);
-  db_bind_text(st, 4, status);
-  db_bind_text(st, 5, agency);
-  if (task_id) db_bind_int64(st, 6, task_id);
-  db_bind_text(st, 7, actor);
-  db_bind_int64(st, 8, automated);
-  db_bind_text(st, 9, detail);
-  return step_done(st);
-}
-
 /* A logistics event of the port party, keyed by the declaration number, linked to it. */
 static int hist_logistics(struct db *db, const struct hist_decl *h, int64_t decl_id,
                           const char *number, const char *kind, int64_t at,
@@ -283,8 +262,8 @@ static int hist_logistics(struct db *db, const struct hist_decl *h, int64_t decl
            "\"port\":\"%s\",\"history\":true}",
            kind, number, h->office);
   int64_t released = h->released;
-  return hist_event(db, decl_id, at, "logistics",
-                    at >= released ? "released" : "under_review", NULL, 0, actor, 0, detail);
+  return decl_event_add(db, decl_id, at, "logistics",
+                    at >= released ? DS_RELEASED : DS_UNDER_REVIEW, NULL, 0, actor, 0, detail);
 }
 
 int history_add(struct db *db, const struct hist_decl *h, const char *actor) {
@@ -338,7 +317,7 @@ int history_add(struct db *db, const struct hist_decl *h, const char *actor) {
   db_bind_int64(st, 2, id);
   TRY(step_done(st));
   snprintf(detail, sizeof detail, "{\"number\":\"%s\",\"history\":true}", number);
-  TRY(hist_event(db, id, h->lodged, "registered", "registered", NULL, 0, actor, 0, detail));
+  TRY(decl_event_add(db, id, h->lodged, "registered", DS_REGISTERED, NULL, 0, actor, 0, detail));
   for (int i = 0; i < h->n_agencies && i < 6; i++) {
     const struct hist_agency *a = &h->agencies[i];
     int64_t task = 0;
@@ -351,16 +330,16 @@ int history_add(struct db *db, const struct hist_decl *h, const char *actor) {
     if ((rc = db_step(st)) == 1) task = db_col_int64(st, 0);
     db_done(st);
     if (rc < 0) goto out;
-    TRY(hist_event(db, id, h->lodged, "task_created", "under_review", a->code, task, actor, 0,
+    TRY(decl_event_add(db, id, h->lodged, "task_created", DS_UNDER_REVIEW, a->code, task, actor, 0,
                    "{\"reason\":\"imported history\",\"rules\":[]}"));
-    TRY(hist_event(db, id, a->at, "decision", "under_review", a->code, task,
+    TRY(decl_event_add(db, id, a->at, "decision", DS_UNDER_REVIEW, a->code, task,
                    a->automated ? "system" : actor, a->automated,
                    "{\"decision\":\"approve\",\"state\":\"approved\"}"));
   }
   if (h->paid)
-    TRY(hist_event(db, id, h->paid, "payment", "under_review", NULL, 0, actor, 1,
+    TRY(decl_event_add(db, id, h->paid, "payment", DS_UNDER_REVIEW, NULL, 0, actor, 1,
                    "{\"bill\":\"paid\"}"));
-  TRY(hist_event(db, id, h->released, "status", "released", NULL, 0, actor, 1, "{}"));
+  TRY(decl_event_add(db, id, h->released, "status", DS_RELEASED, NULL, 0, actor, 1, "{}"));
   if (h->port_party_id && h->arrival)
     TRY(hist_logistics(db, h, id, number, "arrival", h->arrival, actor));
   if (h->port_party_id && h->gate_out)
