@@ -3,6 +3,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev
       libsodium-dev libcmocka-dev sqlite3 curl chromium
+      libjemalloc-dev  # swd's allocator (many worker threads allocate at once)
       libpq-dev postgresql-client postgresql-15  # the PostgreSQL backend and its api-pg tests
       nginx-light  # the load balancer of the multi-node test (tests/api/multinode.test.mjs)
       clang libclang-rt-14-dev)  # clang + libFuzzer runtime: the fuzz targets (tests/fuzz)
