@@ -1,28 +1,48 @@
+/* assess_json.c - an assessment as JSON text (see assess_json.h). */
 #include "codec/assess_json.h"
 
+#include "codec/jtext.h"
 #include "core/decimal.h"
 
-static json_t *dec(int64_t v, int scale, unsigned flags) {
+/* ,"key":"decimal", or null when v cannot be formatted. */
+static void member_dec(struct jtext *b, const char *key, int64_t v, int scale, unsigned flags) {
   char buf[40];
-  return dec_format(v, scale, flags, buf, sizeof buf) < 0 ? json_null() : json_string(buf);
+  jt_cstr(b, ",\"");
+  jt_cstr(b, key);
+  jt_put(b, "\":", 2);
+  if (dec_format(v, scale, flags, buf, sizeof buf) < 0)
+    jt_put(b, "null", 4);
+  else
+    jt_str(b, buf);
 }
 
-json_t *assessment_to_json(const struct assessment *as) {
-  json_t *lines = json_array();
+char *assessment_to_text(const struct assessment *as) {
+  struct jtext b = {0};
+  jt_cstr(&b, "{\"currency\":");
+  jt_str(&b, as->currency);
+  member_dec(&b, "exchange_rate", as->rate_micro, 6, DEC_FMT_TRIM);
+  member_dec(&b, "customs_value", as->customs_value, DEC_SCALE_MONEY, 0);
+  member_dec(&b, "duty", as->duty, DEC_SCALE_MONEY, 0);
+  member_dec(&b, "excise", as->excise, DEC_SCALE_MONEY, 0);
+  member_dec(&b, "vat", as->vat, DEC_SCALE_MONEY, 0);
+  member_dec(&b, "total", as->total, DEC_SCALE_MONEY, 0);
+  jt_cstr(&b, ",\"lines\":[");
   for (size_t i = 0; i < as->n_lines; i++) {
     const struct assess_line *l = &as->lines[i];
-    json_t *j = json_pack("{s:I, s:s, s:o, s:o, s:o}", "item", (json_int_t)l->item, "tax",
-                          tax_kind_name(l->tax), "base", dec(l->base, DEC_SCALE_MONEY, 0),
-                          "rate", dec(l->rate_ppm, 4, DEC_FMT_TRIM), "amount",
-                          dec(l->amount, DEC_SCALE_MONEY, 0));
-    if (l->specific) json_object_set_new(j, "specific", dec(l->specific, DEC_SCALE_MONEY, 0));
-    if (l->basis[0]) json_object_set_new(j, "basis", json_string(l->basis));
-    json_array_append_new(lines, j);
+    jt_cstr(&b, i ? ",{\"item\":" : "{\"item\":");
+    jt_int(&b, (int64_t)l->item);
+    jt_cstr(&b, ",\"tax\":");
+    jt_str(&b, tax_kind_name(l->tax));
+    member_dec(&b, "base", l->base, DEC_SCALE_MONEY, 0);
+    member_dec(&b, "rate", l->rate_ppm, 4, DEC_FMT_TRIM);
+    member_dec(&b, "amount", l->amount, DEC_SCALE_MONEY, 0);
+    if (l->specific) member_dec(&b, "specific", l->specific, DEC_SCALE_MONEY, 0);
+    if (l->basis[0]) {
+      jt_cstr(&b, ",\"basis\":");
+      jt_str(&b, l->basis);
+    }
+    jt_put(&b, "}", 1);
   }
-  return json_pack("{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "currency", as->currency,
-                   "exchange_rate", dec(as->rate_micro, 6, DEC_FMT_TRIM), "customs_value",
-                   dec(as->customs_value, DEC_SCALE_MONEY, 0), "duty",
-                   dec(as->duty, DEC_SCALE_MONEY, 0), "excise",
-                   dec(as->excise, DEC_SCALE_MONEY, 0), "vat", dec(as->vat, DEC_SCALE_MONEY, 0),
-                   "total", dec(as->total, DEC_SCALE_MONEY, 0), "lines", lines);
+  jt_put(&b, "]}", 2);
+  return jt_finish(&b);
 }

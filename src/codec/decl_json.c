@@ -1,4 +1,5 @@
 #include "codec/decl_json.h"
+#include "codec/jtext.h"
 
 #include "core/arena.h"
 #include "core/decimal.h"
@@ -552,86 +553,6 @@ out:
  * JSON_SORT_KEYS) would (a unit test holds them equal), without building and sorting a
  * tree: the submission path stores and hashes this text. */
 
-struct tbuf {
-  char *p;
-  size_t n, cap;
-  bool fail; /* out of memory, or a string that is not UTF-8 */
-};
-
-static void tb_put(struct tbuf *b, const char *s, size_t n) {
-  if (b->fail) return;
-  if (b->n + n + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 1024;
-    while (cap < b->n + n + 1) cap *= 2;
-    char *np = realloc(b->p, cap);
-    if (!np) {
-      b->fail = true;
-      return;
-    }
-    b->p = np;
-    b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, n);
-  b->n += n;
-  b->p[b->n] = 0;
-}
-
-static void tb_cstr(struct tbuf *b, const char *s) { tb_put(b, s, strlen(s)); }
-
-/* Length of the UTF-8 sequence at s (as jansson accepts it: no overlongs, no surrogates,
- * nothing above U+10FFFF), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s) {
-  unsigned c = s[0];
-  size_t len;
-  unsigned cp;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
-  else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
-  else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
-  else return 0;
-  for (size_t i = 1; i < len; i++) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-    cp = (cp << 6) | (s[i] & 0x3F);
-  }
-  if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-      (cp >= 0xD800 && cp <= 0xDFFF))
-    return 0;
-  return len;
-}
-
-/* A JSON string literal, escaped as jansson escapes it without JSON_ENSURE_ASCII. */
-static void tb_json_str(struct tbuf *b, const char *str) {
-  const unsigned char *s = (const unsigned char *)str, *run = s;
-  tb_put(b, "\"", 1);
-  while (*s) {
-    size_t len = utf8_seq(s);
-    if (!len) {
-      b->fail = true;
-      return;
-    }
-    if (len == 1 && (*s == '"' || *s == '\\' || *s < 0x20)) {
-      char esc[8];
-      tb_put(b, (const char *)run, (size_t)(s - run));
-      switch (*s) {
-      case '"': tb_put(b, "\\\"", 2); break;
-      case '\\': tb_put(b, "\\\\", 2); break;
-      case '\b': tb_put(b, "\\b", 2); break;
-      case '\f': tb_put(b, "\\f", 2); break;
-      case '\n': tb_put(b, "\\n", 2); break;
-      case '\r': tb_put(b, "\\r", 2); break;
-      case '\t': tb_put(b, "\\t", 2); break;
-      default:
-        snprintf(esc, sizeof esc, "\\u%04X", (unsigned)*s);
-        tb_put(b, esc, 6);
-      }
-      run = s + 1;
-    }
-    s += len;
-  }
-  tb_put(b, (const char *)run, (size_t)(s - run));
-  tb_put(b, "\"", 1);
-}
-
 /* Each object table's fields in key order (strcmp, as JSON_SORT_KEYS), computed once. */
 #define SORTED_DESCS 16
 #define SORTED_FIELDS 96
@@ -671,7 +592,7 @@ static const unsigned char *sorted_order(const struct objdesc *od) {
   abort(); /* every table is reachable from decl_d */
 }
 
-static void text_object(struct tbuf *b, const struct objdesc *od, const void *base,
+static void text_object(struct jtext *b, const struct objdesc *od, const void *base,
                         unsigned type_bit, const char *root_type);
 
 /* Whether field f of base is written for type_bit (as encode_into decides). */
@@ -687,40 +608,37 @@ static bool field_written(const struct fdesc *f, const void *base, unsigned type
   }
 }
 
-static void text_value(struct tbuf *b, const struct fdesc *f, const void *base, unsigned type_bit) {
+static void text_value(struct jtext *b, const struct fdesc *f, const void *base, unsigned type_bit) {
   char buf[DEC_STR_MAX > 32 ? DEC_STR_MAX : 32];
   switch (f->kind) {
-  case F_STR: tb_json_str(b, *CAT(base, f->off, char *)); return;
+  case F_STR: jt_str(b, *CAT(base, f->off, char *)); return;
   case F_MONEY:
     dec_format(*CAT(base, f->off, int64_t), DEC_SCALE_MONEY, 0, buf, sizeof buf);
-    tb_json_str(b, buf);
+    jt_str(b, buf);
     return;
   case F_QTY:
     dec_format(*CAT(base, f->off, int64_t), DEC_SCALE_QTY, DEC_FMT_TRIM, buf, sizeof buf);
-    tb_json_str(b, buf);
+    jt_str(b, buf);
     return;
-  case F_INT:
-    snprintf(buf, sizeof buf, "%lld", (long long)*CAT(base, f->off, int64_t));
-    tb_cstr(b, buf);
-    return;
-  case F_BOOL: tb_cstr(b, *CAT(base, f->off, bool) ? "true" : "false"); return;
+  case F_INT: jt_int(b, *CAT(base, f->off, int64_t)); return;
+  case F_BOOL: jt_cstr(b, *CAT(base, f->off, bool) ? "true" : "false"); return;
   case F_OBJ: text_object(b, f->sub, CAT(base, f->off, void), type_bit, NULL); return;
   case F_STRARR:
   case F_OBJARR: {
     size_t n = *CAT(base, f->cnt_off, size_t);
     const void *elems = *CAT(base, f->off, void *);
-    tb_put(b, "[", 1);
+    jt_put(b, "[", 1);
     for (size_t i = 0; i < n; i++) {
-      if (i) tb_put(b, ",", 1);
+      if (i) jt_put(b, ",", 1);
       if (f->kind == F_OBJARR) {
         text_object(b, f->sub, (const char *)elems + i * f->sub->size, 0, NULL);
       } else {
         const char *s = ((char *const *)elems)[i];
-        if (s) tb_json_str(b, s);
-        else tb_put(b, "null", 4);
+        if (s) jt_str(b, s);
+        else jt_put(b, "null", 4);
       }
     }
-    tb_put(b, "]", 1);
+    jt_put(b, "]", 1);
     return;
   }
   }
@@ -728,16 +646,16 @@ static void text_value(struct tbuf *b, const struct fdesc *f, const void *base, 
 
 /* Writes od's present fields of base as an object in key order; root_type, when set, is
  * the root's "type" member, merged into that order. */
-static void text_object(struct tbuf *b, const struct objdesc *od, const void *base,
+static void text_object(struct jtext *b, const struct objdesc *od, const void *base,
                         unsigned type_bit, const char *root_type) {
   const unsigned char *order = sorted_order(od);
   bool first = true;
-  tb_put(b, "{", 1);
+  jt_put(b, "{", 1);
   for (size_t k = 0; k <= od->n; k++) {
     const struct fdesc *f = k < od->n ? &od->fields[order[k]] : NULL;
     if (root_type && (!f || strcmp("type", f->name) < 0)) {
-      tb_cstr(b, first ? "\"type\":" : ",\"type\":");
-      tb_json_str(b, root_type);
+      jt_cstr(b, first ? "\"type\":" : ",\"type\":");
+      jt_str(b, root_type);
       root_type = NULL;
       first = false;
     }
@@ -747,23 +665,19 @@ static void text_object(struct tbuf *b, const struct objdesc *od, const void *ba
     for (size_t j = k + 1; j < od->n && strcmp(od->fields[order[j]].name, f->name) == 0; j++)
       if (field_written(&od->fields[order[j]], base, type_bit)) later = true;
     if (later) continue;
-    if (!first) tb_put(b, ",", 1);
+    if (!first) jt_put(b, ",", 1);
     first = false;
-    tb_json_str(b, f->name);
-    tb_put(b, ":", 1);
+    jt_str(b, f->name);
+    jt_put(b, ":", 1);
     text_value(b, f, base, type_bit);
   }
-  tb_put(b, "}", 1);
+  jt_put(b, "}", 1);
 }
 
 char *decl_to_text(const struct decl *d) {
-  struct tbuf b = {0};
+  struct jtext b = {0};
   pthread_once(&sorted_once, sort_all_descs);
   unsigned bit = d->type != DECL_TYPE_NONE ? DECL_TYPE_BIT(d->type) : 0;
   text_object(&b, &decl_d, d, bit, d->type != DECL_TYPE_NONE ? decl_type_name(d->type) : NULL);
-  if (b.fail) {
-    free(b.p);
-    return NULL;
-  }
-  return b.p;
+  return jt_finish(&b);
 }

@@ -115,7 +115,6 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   struct route_result *route = arena_alloc(a, sizeof *route);
   struct ruleset *rs = NULL;
   char *content = NULL, hash[CRYPTO_HEX32_LEN], office[8];
-  json_t *as_doc = NULL;
   char *as_text = NULL;
   enum submit_outcome out = SUBMIT_UNAVAILABLE;
   if (!db || !route) {
@@ -172,9 +171,9 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
     goto done;
   }
   crypto_sha256_hex(content, strlen(content), hash);
-  if (as) {
-    as_doc = assessment_to_json(as);
-    as_text = as_doc ? json_dumps(as_doc, JSON_COMPACT) : NULL;
+  if (as && !(as_text = assessment_to_text(as))) {
+    errlist_add(errs, "", "encode_failed", "the assessment could not be encoded");
+    goto done;
   }
   struct decl_reg reg = {.d = d,
                          .content = content,
@@ -208,7 +207,6 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   }
 done:
   ruleset_release(app, rs);
-  json_decref(as_doc);
   free(as_text);
   free(content);
   return out;

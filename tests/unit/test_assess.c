@@ -8,11 +8,15 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
+#include "codec/assess_json.h"
 #include "core/arena.h"
 #include "core/assess.h"
 #include "core/decl.h"
 #include "core/err.h"
 #include "core/errlist.h"
+#include "core/decimal.h"
 
 static struct tariff_line LINES[] = {
     {"030617", 0, 50000, 0, "", 90000, 0, 0},        /* shrimps: 5% duty, 9% VAT */
@@ -209,6 +213,67 @@ static void test_specific_duty_needs_its_unit(void **state) {
   done(f);
 }
 
+/* The text the API stored before assessment_to_text: the same members built as a jansson
+ * tree and dumped compact. The direct writer must give exactly these bytes. */
+static json_t *ref_dec(int64_t v, int scale, unsigned flags) {
+  char buf[40];
+  return dec_format(v, scale, flags, buf, sizeof buf) < 0 ? json_null() : json_string(buf);
+}
+
+static char *reference_text(const struct assessment *as) {
+  json_t *lines = json_array();
+  for (size_t i = 0; i < as->n_lines; i++) {
+    const struct assess_line *l = &as->lines[i];
+    json_t *j = json_pack("{s:I, s:s, s:o, s:o, s:o}", "item", (json_int_t)l->item, "tax",
+                          tax_kind_name(l->tax), "base", ref_dec(l->base, DEC_SCALE_MONEY, 0),
+                          "rate", ref_dec(l->rate_ppm, 4, DEC_FMT_TRIM), "amount",
+                          ref_dec(l->amount, DEC_SCALE_MONEY, 0));
+    if (l->specific) json_object_set_new(j, "specific", ref_dec(l->specific, DEC_SCALE_MONEY, 0));
+    if (l->basis[0]) json_object_set_new(j, "basis", json_string(l->basis));
+    json_array_append_new(lines, j);
+  }
+  json_t *doc = json_pack(
+      "{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "currency", as->currency, "exchange_rate",
+      ref_dec(as->rate_micro, 6, DEC_FMT_TRIM), "customs_value",
+      ref_dec(as->customs_value, DEC_SCALE_MONEY, 0), "duty", ref_dec(as->duty, DEC_SCALE_MONEY, 0),
+      "excise", ref_dec(as->excise, DEC_SCALE_MONEY, 0), "vat", ref_dec(as->vat, DEC_SCALE_MONEY, 0),
+      "total", ref_dec(as->total, DEC_SCALE_MONEY, 0), "lines", lines);
+  char *text = json_dumps(doc, JSON_COMPACT);
+  json_decref(doc);
+  return text;
+}
+
+static void assert_text_as_reference(const struct assessment *as) {
+  char *got = assessment_to_text(as), *want = reference_text(as);
+  assert_non_null(got);
+  assert_string_equal(got, want);
+  free(got);
+  free(want);
+}
+
+static void test_text_is_the_compact_json_dump(void **state) {
+  (void)state;
+  struct fx *f = make("CNY", "CIF", 1, "22042100", 1000000, 750000, "LTR"); /* specific+excise */
+  run(f, 100);
+  assert_text_as_reference(&f->as);
+  char *text = assessment_to_text(&f->as);
+  assert_non_null(strstr(text, "{\"currency\":\"CNY\",\"exchange_rate\":\"1\","));
+  assert_non_null(strstr(text, "\"specific\":\"375.00\",\"basis\":\"MFN\"}"));
+  free(text);
+  done(f);
+  f = make("USD", "CIF", 999, "03061711", 333, 1000, "KGM"); /* 1,998 lines, fx rate */
+  run(f, 100);
+  assert_text_as_reference(&f->as);
+  done(f);
+  f = make("CNY", "FOB", 1, "03061711", 1000000, 1000, "KGM"); /* export: no lines */
+  f->d.type = DECL_EX;
+  run(f, 100);
+  assert_text_as_reference(&f->as);
+  f->as.rate_micro = INT64_MIN; /* cannot be formatted: null, as jansson's tree had it */
+  assert_text_as_reference(&f->as);
+  done(f);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_ad_valorem_and_vat_on_duty_inclusive_value),
@@ -221,6 +286,7 @@ int main(void) {
       cmocka_unit_test(test_fob_adds_freight_and_default_insurance),
       cmocka_unit_test(test_export_and_999_items),
       cmocka_unit_test(test_specific_duty_needs_its_unit),
+      cmocka_unit_test(test_text_is_the_compact_json_dump),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,28 @@
+/* jtext.h - JSON text written directly into a growing buffer, byte for byte as jansson's
+ * json_dumps(..., JSON_COMPACT) writes it (no JSON_ENSURE_ASCII), for hot paths that
+ * would otherwise build a tree only to dump it. */
+#ifndef SW_JTEXT_H
+#define SW_JTEXT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct jtext {
+  char *p; /* NUL-terminated once anything is written; malloc'd, the caller frees it */
+  size_t n, cap;
+  bool fail; /* out of memory, or a string that is not UTF-8: p must be discarded */
+};
+
+/* Appends n raw bytes. */
+void jt_put(struct jtext *b, const char *s, size_t n);
+/* Appends a C string as raw bytes. */
+void jt_cstr(struct jtext *b, const char *s);
+/* Appends str as a JSON string literal, escaped as jansson escapes it; sets fail when str
+ * is not valid UTF-8. */
+void jt_str(struct jtext *b, const char *str);
+/* Appends a decimal integer. */
+void jt_int(struct jtext *b, int64_t v);
+/* The finished text (the caller frees it), or NULL after a failure (then freed here). */
+char *jt_finish(struct jtext *b);
+
+#endif
