@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "crypto/sha256_ni.h"
 
 _Static_assert(sizeof(struct crypto_sha256) >= sizeof(crypto_hash_sha256_state),
                "sha256 state too small");
@@ -32,7 +33,10 @@ void crypto_token_new(char out[CRYPTO_TOKEN_LEN]) {
 
 void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_HEX32_LEN]) {
   unsigned char d[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(d, data, len);
+  if (sha256_ni_available())
+    sha256_ni(data, len, d);
+  else
+    crypto_hash_sha256(d, data, len);
   sodium_bin2hex(out, CRYPTO_HEX32_LEN, d, sizeof d);
 }
 
