@@ -21,6 +21,14 @@ struct errlist;
  * -SW_ENOMEM when the arena is exhausted (out is unusable). */
 int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct errlist *errs);
 
+/* decl_fast.c: decodes JSON text into *out (zeroed first) for the common case, without
+ * jansson, exactly as json_loadb + decl_from_json would. Returns 0 when decoded with no
+ * problem at all (out is canonical); DECL_FAST_DECLINED when the text needs the full path
+ * (malformed, or anything the full path would report or that the fast path does not
+ * handle, such as escapes in strings); -SW_ENOMEM when the arena is exhausted. */
+#define DECL_FAST_DECLINED 1
+int decl_from_text_fast(const char *text, size_t len, struct arena *a, struct decl *out);
+
 /* The canonical submitted content of d: fields in a fixed order, absent fields omitted,
  * money as strings with 2 decimals ("98000.00"), quantities as trimmed strings ("12000",
  * "12.5"). decl_from_json(decl_to_json(d)) yields d again when d is canonical. Returns a

@@ -26,9 +26,7 @@ void jt_put(struct jtext *b, const char *s, size_t n) {
 
 void jt_cstr(struct jtext *b, const char *s) { jt_put(b, s, strlen(s)); }
 
-/* Length of the UTF-8 sequence at s (as jansson accepts it: no overlongs, no surrogates,
- * nothing above U+10FFFF), 0 when invalid. */
-static size_t utf8_seq(const unsigned char *s) {
+size_t jt_utf8_seq(const unsigned char *s, size_t avail) {
   unsigned c = s[0];
   size_t len;
   unsigned cp;
@@ -37,6 +35,7 @@ static size_t utf8_seq(const unsigned char *s) {
   else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
   else if (c >= 0xF0 && c <= 0xF4) len = 4, cp = c & 0x07;
   else return 0;
+  if (len > avail) return 0;
   for (size_t i = 1; i < len; i++) {
     if ((s[i] & 0xC0) != 0x80) return 0;
     cp = (cp << 6) | (s[i] & 0x3F);
@@ -51,7 +50,7 @@ void jt_str(struct jtext *b, const char *str) {
   const unsigned char *s = (const unsigned char *)str, *run = s;
   jt_put(b, "\"", 1);
   while (*s) {
-    size_t len = utf8_seq(s);
+    size_t len = jt_utf8_seq(s, 4); /* the NUL ends a short sequence */
     if (!len) {
       b->fail = true;
       return;

@@ -20,6 +20,9 @@ void jt_cstr(struct jtext *b, const char *s);
 /* Appends str as a JSON string literal, escaped as jansson escapes it; sets fail when str
  * is not valid UTF-8. */
 void jt_str(struct jtext *b, const char *str);
+/* Length of the UTF-8 sequence at s, of which avail bytes may be read, as jansson accepts
+ * it (no overlongs, no surrogates, nothing above U+10FFFF); 0 when invalid. */
+size_t jt_utf8_seq(const unsigned char *s, size_t avail);
 /* Appends a decimal integer. */
 void jt_int(struct jtext *b, int64_t v);
 /* The finished text (the caller frees it), or NULL after a failure (then freed here). */

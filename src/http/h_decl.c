@@ -45,10 +45,15 @@ void h_decl_submit(struct http_req *r) {
     reply_error(r, 503, "", "unavailable", "out of memory");
     return;
   }
-  if (!(body = req_json(r))) return;
+  if (!req_json_body_ok(r)) return;
   errlist_init(errs);
-  int rc = decl_from_json(body, &r->arena, d, errs);
-  json_decref(body);
+  /* the common case without jansson's tree; anything else takes the full path */
+  int rc = decl_from_text_fast(r->body, r->body_len, &r->arena, d);
+  if (rc == DECL_FAST_DECLINED) {
+    if (!(body = req_json(r))) return;
+    rc = decl_from_json(body, &r->arena, d, errs);
+    json_decref(body);
+  }
   if (rc == -SW_ENOMEM) {
     reply_error(r, 413, "", "too_large", "the declaration does not fit in request memory");
     return;

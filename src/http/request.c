@@ -62,17 +62,22 @@ static int json_depth_ok(const char *s, size_t n) {
   return 1;
 }
 
-json_t *req_json(struct http_req *r) {
-  json_error_t e;
+int req_json_body_ok(struct http_req *r) {
   const char *ct = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
   if (ct && strncmp(ct, "application/json", 16) != 0 && !strstr(ct, "+json")) {
     reply_error(r, 415, "", "unsupported_media_type", "the body must be application/json");
-    return NULL;
+    return 0;
   }
   if (r->body_len == 0) {
     reply_error(r, 400, "", "empty_body", "a JSON body is required");
-    return NULL;
+    return 0;
   }
+  return 1;
+}
+
+json_t *req_json(struct http_req *r) {
+  json_error_t e;
+  if (!req_json_body_ok(r)) return NULL;
   if (!json_depth_ok(r->body, r->body_len)) {
     reply_error(r, 400, "", "too_deep", "JSON nesting is deeper than 64 levels");
     return NULL;

@@ -56,6 +56,9 @@ const char *req_header(const struct http_req *r, const char *name);
  * bounded). On failure answers 400 problem+json naming the problem and returns NULL. The
  * caller owns the result (json_decref). */
 json_t *req_json(struct http_req *r);
+/* The checks of req_json that come before parsing: a JSON media type (415) and a body at
+ * all (400). Answers and returns 0 when one fails, returns 1 otherwise. */
+int req_json_body_ok(struct http_req *r);
 /* Reads a bounded integer query argument; answers 400 and returns -1 when malformed. */
 int req_query_int(struct http_req *r, const char *name, long lo, long hi, long dflt,
                   long *out);

@@ -5,7 +5,9 @@
  * Oracles besides ASan/UBSan: every problem is presentable (fuzz_check_problems); and a
  * declaration that decodes without problems has a canonical form (decl_to_json) that
  * decodes without problems to the same canonical form, and validates with the very same
- * problems as the original - what swd stores is what it checked. */
+ * problems as the original - what swd stores is what it checked. The fast decoder
+ * (decl_from_text_fast) may decline any input, but what it accepts the full path must
+ * accept too, with the very same canonical text. */
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,8 +42,34 @@ static int same_problems(const struct errlist *a, const struct errlist *b) {
   return 1;
 }
 
+/* The fast path against the full one, on the raw bytes. */
+static void check_fast_path(const uint8_t *data, size_t size, const json_t *root) {
+  struct decl *fast = malloc(sizeof *fast), *full = malloc(sizeof *full);
+  struct errlist *e = malloc(sizeof *e);
+  struct arena af, a;
+  if (!fast || !full || !e) abort();
+  arena_init(&af, 64u << 20);
+  arena_init(&a, 64u << 20);
+  errlist_init(e);
+  int rc = decl_from_text_fast((const char *)data, size, &af, fast);
+  if (rc != 0 && rc != DECL_FAST_DECLINED && rc != -SW_ENOMEM) abort();
+  if (rc == 0) {
+    if (!root || decl_from_json(root, &a, full, e) != 0) abort(); /* accepted: full agrees */
+    char *t1 = decl_to_text(fast), *t2 = decl_to_text(full);
+    if ((t1 == NULL) != (t2 == NULL) || (t1 && strcmp(t1, t2) != 0)) abort();
+    free(t1);
+    free(t2);
+  }
+  arena_release(&af);
+  arena_release(&a);
+  free(fast);
+  free(full);
+  free(e);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   json_t *root = fuzz_parse(data, size);
+  if (size <= FUZZ_BODY_LIMIT) check_fast_path(data, size, root);
   if (!root) return 0;
   struct errlist *e1 = malloc(sizeof *e1), *e2 = malloc(sizeof *e2);
   struct decl *d1 = malloc(sizeof *d1), *d2 = malloc(sizeof *d2);

@@ -32,7 +32,7 @@ set(sw_fuzz_json_flags -std=c17 -g -O1 -fsanitize=fuzzer,address,undefined
     -DSW_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
 file(GLOB sw_fuzz_core CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/core/*.c)
 file(GLOB sw_fuzz_core_h CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/src/core/*.h)
-set(sw_fuzz_codec decl_json jfield rule_json permit_json refdata_files csv)
+set(sw_fuzz_codec decl_json decl_fields decl_fast jtext jfield rule_json permit_json refdata_files csv)
 list(TRANSFORM sw_fuzz_codec PREPEND ${PROJECT_SOURCE_DIR}/src/codec/)
 list(TRANSFORM sw_fuzz_codec APPEND .c)
 

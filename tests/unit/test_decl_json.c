@@ -226,6 +226,82 @@ static void test_canonical_text_matches_sorted_dump(void **state) {
   expect_text_equals_dump(f, "{\"reference\":\"R\",\"office\":\"CNSHA\"}");
 }
 
+/* The fast decoder: 0 exactly on text the full path takes without a problem, and then the
+ * same declaration (the same canonical text); DECL_FAST_DECLINED otherwise. */
+static void expect_fast(struct fx *f, const char *text, int want) {
+  struct decl fast;
+  int rc = decl_from_text_fast(text, strlen(text), &f->a, &fast);
+  if (rc != want) fail_msg("decl_from_text_fast gave %d, expected %d for %s", rc, want, text);
+  if (rc != 0) return;
+  json_error_t err;
+  json_t *j = json_loads(text, JSON_REJECT_DUPLICATES, &err);
+  assert_non_null(j);
+  errlist_init(&f->errs);
+  assert_int_equal(decl_from_json(j, &f->a, &f->d, &f->errs), 0);
+  json_decref(j);
+  char *t1 = decl_to_text(&fast), *t2 = decl_to_text(&f->d);
+  assert_non_null(t1);
+  assert_string_equal(t1, t2);
+  free(t1);
+  free(t2);
+}
+
+static void test_fast_decoder(void **state) {
+  struct fx *f = *state;
+  expect_fast(f, example_json, 0);
+  expect_fast(f, va_json, 0);
+  /* type last, nulls, integers as money, non-ASCII text, empty arrays, -0 */
+  expect_fast(f, "{\"reference\":\"R\",\"office\":\"CNSHA\",\"procedure\":null,"
+                 "\"exporter\":{\"id\":\"X\",\"name\":\"\xe4\xb8\x8a\xe6\xb5\xb7 caf\xc3\xa9\"},"
+                 "\"items\":[{\"seq\":-0,\"hs\":\"030617\",\"value\":15,\"documents\":[]},null],"
+                 "\"invoice\":{\"currency\":\"USD\",\"total\":1500},\"type\":\"ex\"}", 0);
+  expect_fast(f, " {\"type\":\"VD\",\"crew\":[],\"dangerous_goods\":true,\"vessel\":null} \n", 0);
+  /* everything the full path reports, or that the fast path leaves to it */
+  static const char *const declined[] = {
+      "",
+      "[]",
+      "{}",                                                   /* no type */
+      "{\"type\":null}",
+      "{\"type\":\"XX\"}",
+      "{\"type\":\"IM\",\"type\":\"IM\"}",
+      "{\"type\":\"IM\",\"reference\":\"a\",\"reference\":\"b\"}", /* duplicate */
+      "{\"type\":\"IM\",\"bogus\":1}",                         /* unknown field */
+      "{\"type\":\"IM\",\"\":1}",
+      "{\"type\":\"IM\",\"port\":\"CNSHA\"}",                  /* a vessel call's field */
+      "{\"port\":null,\"type\":\"IM\"}",                       /* ... even null, type after */
+      "{\"type\":\"IM\",\"reference\":\"a\\\"b\"}",            /* escape */
+      "{\"type\":\"IM\",\"reference\":\"a\tb\"}",              /* control character */
+      "{\"type\":\"IM\",\"reference\":\"\xc3\x28\"}",          /* invalid UTF-8 */
+      "{\"type\":\"IM\",\"reference\":\"\xed\xa0\x80\"}",      /* surrogate */
+      "{\"type\":\"IM\",\"reference\":1}",                     /* wrong kind */
+      "{\"type\":\"IM\",\"invoice\":{\"total\":1.5}}",         /* real */
+      "{\"type\":\"IM\",\"invoice\":{\"total\":1e3}}",
+      "{\"type\":\"IM\",\"invoice\":{\"total\":\"1.5.0\"}}",   /* bad decimal */
+      "{\"type\":\"IM\",\"items\":[{\"seq\":01}]}",            /* leading zero */
+      "{\"type\":\"IM\",\"items\":[{\"seq\":1234567890123456789}]}", /* 19 digits */
+      "{\"type\":\"IM\",\"items\":[{\"seq\":-}]}",
+      "{\"type\":\"IM\",\"items\":[{\"value\":99999999999999999999999999999999999999}]}",
+      "{\"type\":\"IM\",\"items\":{}}",
+      "{\"type\":\"IM\",\"items\":[\"x\"]}",
+      "{\"type\":\"IM\",\"items\":[{}],}",                     /* trailing comma */
+      "{\"type\":\"IM\"} x",                                   /* trailing data */
+      "{\"type\":\"IM\"",                                      /* cut short */
+      "{\"type\":\"VA\",\"dangerous_goods\":tru}",
+      "{\"type\":\"VA\",\"dangerous_goods\":nul}",
+  };
+  for (size_t i = 0; i < sizeof declined / sizeof *declined; i++)
+    expect_fast(f, declined[i], DECL_FAST_DECLINED);
+  /* an array one past its bound */
+  size_t cap = (DECL_MAX_CONTAINERS + 2) * 4 + 128, n = 0;
+  char *big = malloc(cap);
+  assert_non_null(big);
+  n += (size_t)snprintf(big, cap, "{\"type\":\"IM\",\"transport\":{\"containers\":[");
+  for (size_t i = 0; i <= DECL_MAX_CONTAINERS; i++) n += (size_t)snprintf(big + n, cap - n, "%s\"\"", i ? "," : "");
+  snprintf(big + n, cap - n, "]}}");
+  expect_fast(f, big, DECL_FAST_DECLINED);
+  free(big);
+}
+
 static void test_vessel_call_round_trip(void **state) {
   struct fx *f = *state;
   int rc = decode_validate(f, va_json);
@@ -574,6 +650,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_canonical_output_and_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_vessel_call_round_trip, setup, teardown),
       cmocka_unit_test_setup_teardown(test_canonical_text_matches_sorted_dump, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_fast_decoder, setup, teardown),
       cmocka_unit_test_setup_teardown(test_decode_problems, setup, teardown),
       cmocka_unit_test_setup_teardown(test_types_and_bounds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_ten_mistakes_json, setup, teardown),
