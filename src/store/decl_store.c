@@ -242,7 +242,7 @@ int decl_register(struct db *db, struct decl_reg *reg) {
   static const char *const ins_decl =
       "INSERT INTO declarations (number, type, status, reference, declarant_id, principal_id,"
       " office, content, content_hash, ruleset, created_at, updated_at, created_by)"
-      " VALUES (?1,?2,'registered',?3,?4,?5,?6,?7,?8,?9,?10,?10,?11) RETURNING id";
+      " VALUES (?1,?2,'under_review',?3,?4,?5,?6,?7,?8,?9,?10,?10,?11) RETURNING id";
   static const char *const ins_item =
       "INSERT INTO decl_items (decl_id, seq, hs, origin) VALUES (?1,?2,?3,?4)";
   static const char *const ins_task =
@@ -338,10 +338,9 @@ int decl_register(struct db *db, struct decl_reg *reg) {
     free(ev_text);
     if (rc < 0) goto out;
   }
-  TRY(set_status(db, reg->id, DS_UNDER_REVIEW, now, NULL));
   enum decl_status s;
   TRY(settle(db, reg->id, now, "system", 1, &s));
-  TRY(logistics_link_declaration(db, reg->id, d, now));
+  TRY(logistics_link_declaration(db, reg->id, number, d, now));
   snprintf(detail, sizeof detail, "{\"number\":\"%s\",\"type\":\"%s\"}", number,
            decl_type_name(d->type));
   TRY(audit_append(db, reg->actor, reg->origin, "declaration.register", number, detail));

@@ -147,21 +147,15 @@ static void upper_copy(char *dst, size_t cap, const char *src) {
   dst[i] = 0;
 }
 
-int logistics_link_declaration(struct db *db, int64_t decl_id, const struct decl *d,
-                               int64_t now) {
-  static const char *const q_num = "SELECT number FROM declarations WHERE id = ?1";
+int logistics_link_declaration(struct db *db, int64_t decl_id, const char *number,
+                               const struct decl *d, int64_t now) {
   static const char *const ins_facts = "INSERT INTO decl_facts (decl_id, mode, port, history)"
                                        " VALUES (?1,?2,?3,0) ON CONFLICT DO NOTHING";
   const struct decl_transport *t = &d->goods.transport;
   int goods = d->type == DECL_IM || d->type == DECL_EX;
-  char number[32] = "", buf[64];
+  char buf[64];
   struct db_stmt *st;
   int rc;
-  TRY(db_prepare(db, q_num, &st));
-  db_bind_int64(st, 1, decl_id);
-  if ((rc = db_step(st)) == 1) snprintf(number, sizeof number, "%s", db_col_text(st, 0));
-  db_done(st);
-  if (rc < 0) goto out;
   TRY(db_prepare(db, ins_facts, &st));
   db_bind_int64(st, 1, decl_id);
   db_bind_text(st, 2, goods && t->mode ? t->mode : "");

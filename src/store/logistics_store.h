@@ -30,11 +30,11 @@ struct lg_event {
   int existed; /* 1: the same event was posted before (idempotent) */
 };
 
-/* Called at registration: records the declaration's keys (number, B/L, containers, vessel
- * call) and facts (transport mode, port), and links the events already posted with those
- * keys. */
-int logistics_link_declaration(struct db *db, int64_t decl_id, const struct decl *d,
-                               int64_t now);
+/* Called at registration: records the declaration's keys (its official number, B/L,
+ * containers, vessel call) and facts (transport mode, port), and links the events already
+ * posted with those keys. */
+int logistics_link_declaration(struct db *db, int64_t decl_id, const char *number,
+                               const struct decl *d, int64_t now);
 /* Stores an event (or finds the identical one), links it to every declaration with its
  * key, appends it to their timelines, and when one is already released gives the poster a
  * release notice. -SW_ENOTFOUND for a declaration key that names no declaration. */
