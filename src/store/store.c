@@ -3,6 +3,7 @@
 #include "store/store.h"
 
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,10 @@ struct write_job {
   store_write_fn fn;
   void *arg;
   int rc;
-  int done;
-  pthread_cond_t done_cv; /* signalled once, when done is set (only its caller waits) */
+  /* posted once, after the commit; only its caller waits. A semaphore rather than the
+   * store's mutex and a condition variable: a woken caller then runs at once instead of
+   * queueing for the mutex the writer holds while it wakes the rest of the batch. */
+  sem_t done;
   struct write_job *next;
 };
 
@@ -105,12 +108,11 @@ static void run_batch(struct store *s, struct write_job *jobs) {
   s->stats.commits++;
   s->stats.jobs += n;
   s->stats.batch_hist[batch_bucket(n)]++;
+  pthread_mutex_unlock(&s->mu);
   for (struct write_job *j = jobs, *next; j; j = next) {
     next = j->next; /* the job lives on its caller's stack: read next before waking it */
-    j->done = 1;
-    pthread_cond_signal(&j->done_cv);
+    sem_post(&j->done);
   }
-  pthread_mutex_unlock(&s->mu);
 }
 
 static void *writer_main(void *arg) {
@@ -139,12 +141,13 @@ static void *writer_main(void *arg) {
 
 int store_write(struct store *s, store_write_fn fn, void *arg) {
   struct write_job job = {.fn = fn, .arg = arg};
+  if (sem_init(&job.done, 0, 0) != 0) return -SW_ENOMEM;
   pthread_mutex_lock(&s->mu);
   if (s->stopping) {
     pthread_mutex_unlock(&s->mu);
+    sem_destroy(&job.done);
     return -SW_ESHUTDOWN;
   }
-  pthread_cond_init(&job.done_cv, NULL);
   if (s->tail)
     s->tail->next = &job;
   else
@@ -152,9 +155,10 @@ int store_write(struct store *s, store_write_fn fn, void *arg) {
   s->tail = &job;
   s->stats.queue_depth++;
   pthread_cond_signal(&s->work);
-  while (!job.done) pthread_cond_wait(&job.done_cv, &s->mu);
   pthread_mutex_unlock(&s->mu);
-  pthread_cond_destroy(&job.done_cv);
+  while (sem_wait(&job.done) != 0) { /* EINTR: a signal handler ran; wait on */
+  }
+  sem_destroy(&job.done); /* allowed once sem_wait returned, even while sem_post ends */
   return job.rc;
 }
 
