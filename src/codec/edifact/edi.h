@@ -206,6 +206,9 @@ enum edi_scan {
 int edi_parser_set_scan(struct edi_parser *p, int kind);
 /* Bytes fed so far. */
 uint64_t edi_parser_offset(const struct edi_parser *p);
+/* Segments delivered so far: one per segment callback, counted also when the handler has
+ * no segment callback. */
+uint64_t edi_parser_segments(const struct edi_parser *p);
 /* Reports an error at pos through the parser's handler (for layers chained on it, such as
  * the validator), counting it in the envelope. text is printf-formatted. */
 void edi_parser_report(struct edi_parser *p, const struct edi_pos *pos, int severity, int level,

@@ -17,11 +17,20 @@ struct edi_check {
   struct edi_report r;
 };
 
+/* Segments are counted by the parser (edi_parser_segments), so that parsing without
+ * validation or a user hook makes no call per segment. */
 static int on_segment(void *ctx, const struct edi_segment *s, const struct edi_envelope *env) {
   struct edi_check *c = ctx;
-  c->r.segments++;
   if (c->v) edi_validator_segment(c->v, c->p, s, env);
   if (c->o.user.segment) return c->o.user.segment(c->o.user.ctx, s, env);
+  return 0;
+}
+
+/* on_segment when validating without a user hook. */
+static int on_segment_validate(void *ctx, const struct edi_segment *s,
+                               const struct edi_envelope *env) {
+  struct edi_check *c = ctx;
+  edi_validator_segment(c->v, c->p, s, env);
   return 0;
 }
 
@@ -53,6 +62,8 @@ int edi_check_new(struct edi_check **out, const struct edi_check_opts *o) {
   if (!c) return -SW_ENOMEM;
   if (o) c->o = *o;
   struct edi_handler h = {c, on_segment, on_error, on_end};
+  if (!c->o.user.segment) /* one call per segment at most, none when only parsing */
+    h.segment = c->o.parse_only ? NULL : on_segment_validate;
   rc = edi_parser_new(&c->p, &h, c->o.limits);
   if (rc < 0) goto out;
   if (!c->o.parse_only) {
@@ -76,10 +87,16 @@ void edi_check_free(struct edi_check *c) {
 
 int edi_check_feed(struct edi_check *c, const void *data, size_t len) {
   c->r.bytes += len;
-  return edi_parser_feed(c->p, data, len);
+  int rc = edi_parser_feed(c->p, data, len);
+  c->r.segments = edi_parser_segments(c->p);
+  return rc;
 }
 
-int edi_check_finish(struct edi_check *c) { return edi_parser_finish(c->p); }
+int edi_check_finish(struct edi_check *c) {
+  int rc = edi_parser_finish(c->p);
+  c->r.segments = edi_parser_segments(c->p);
+  return rc;
+}
 
 const struct edi_report *edi_check_report(const struct edi_check *c) { return &c->r; }
 

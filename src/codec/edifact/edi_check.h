@@ -38,7 +38,8 @@ void edi_check_free(struct edi_check *c);
 int edi_check_feed(struct edi_check *c, const void *data, size_t len);
 /* Ends the stream (see edi_parser_finish). */
 int edi_check_finish(struct edi_check *c);
-/* The report so far; valid until edi_check_free. */
+/* The report so far (segments: as of the last edi_check_feed or edi_check_finish); valid
+ * until edi_check_free. */
 const struct edi_report *edi_check_report(const struct edi_check *c);
 /* The underlying parser, for hooks that report their own problems. */
 struct edi_parser *edi_check_parser(struct edi_check *c);

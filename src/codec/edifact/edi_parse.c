@@ -28,7 +28,7 @@
 /* Byte classes. */
 enum {
   C_ORD = 0, /* ordinary data byte */
-  C_COMP,    /* C_COMP..C_TERM: what tokenize_fast handles */
+  C_COMP,    /* C_COMP..C_TERM: what tokenize_fast handles (it relies on these values) */
   C_ELEM,
   C_TERM,
   C_REP,   /* C_COMP..C_REP: the separators */
@@ -65,6 +65,11 @@ struct edi_parser {
   struct edi_limits lim;
   struct edi_envelope env;
   uint8_t cls[256];
+  uint8_t layout[256]; /* skipped between segments: space, tab, CR, LF unless the terminator */
+  /* Tag words (the tag and the byte after it, as loaded) that deliver_fast may take: a
+   * valid tag of ordinary bytes, not "UN*", then an element separator or terminator.
+   * Direct-mapped by tag_slot; 0 is empty. Cleared with the classes. */
+  uint32_t tagok[64];
   /* AVX2 nibble table, both 128-bit lanes: bit h of nib_lo[l] is set when the ASCII byte
    * (h << 4 | l) is special (class not C_ORD); bytes >= 0x80 always are. */
   uint8_t nib_lo[32];
@@ -90,6 +95,8 @@ struct edi_parser {
   char *scratch;
   size_t scratch_cap;
   uint32_t cap_el, cap_comp; /* allocated; they grow up to the limits */
+  uint32_t room;             /* components the fast tokenizer may store: both arrays fit */
+  uint64_t nsegs;            /* segments delivered (segment callbacks, made or not) */
   uint32_t nel, ncomp;
   int overflow; /* too many elements/components: the rest of the segment was dropped */
   int any_flag; /* some component needs decoding */
@@ -284,6 +291,9 @@ static void build_classes(struct edi_parser *p) {
   for (int c = 0; c < 0x80; c++)
     if (p->cls[c] != C_ORD)
       p->nib_lo[c & 15] = p->nib_lo[16 + (c & 15)] |= (uint8_t)(1u << (c >> 4));
+  for (int c = 0; c < 256; c++)
+    p->layout[c] = (c == ' ' || c == '\t' || c == '\r' || c == '\n') && p->cls[c] != C_TERM;
+  memset(p->tagok, 0, sizeof p->tagok);
   p->sc.base = NULL; /* masks computed with the old classes are stale */
   p->sc.mask = 0;
 }
@@ -379,6 +389,12 @@ static void set_default_separators(struct edi_parser *p) {
 
 /* ---- lifecycle ---- */
 
+/* The fast tokenizer's bound: a separator stores at most one component and one element
+ * (and there are no more elements than components), element 0 being the tag. */
+static void set_room(struct edi_parser *p) {
+  p->room = p->cap_comp < p->cap_el - 1 ? p->cap_comp : p->cap_el - 1;
+}
+
 int edi_parser_new(struct edi_parser **out, const struct edi_handler *h,
                    const struct edi_limits *lim) {
   int rc = 0;
@@ -395,8 +411,9 @@ int edi_parser_new(struct edi_parser **out, const struct edi_handler *h,
     goto out;
   }
   /* Small to start with (a parser per request is cheap); they grow up to the limits. */
-  p->cap_el = p->lim.max_elements < 64 ? (uint32_t)p->lim.max_elements : 64;
+  p->cap_el = p->lim.max_elements < 128 ? (uint32_t)p->lim.max_elements : 128;
   p->cap_comp = p->lim.max_comps < 256 ? (uint32_t)p->lim.max_comps : 256;
+  set_room(p);
   p->el = malloc(p->cap_el * sizeof *p->el);
   p->comp = malloc(p->cap_comp * sizeof *p->comp);
   p->scratch_cap = 1024;
@@ -427,6 +444,8 @@ void edi_parser_free(struct edi_parser *p) {
 }
 
 uint64_t edi_parser_offset(const struct edi_parser *p) { return p->fed; }
+
+uint64_t edi_parser_segments(const struct edi_parser *p) { return p->nsegs; }
 
 /* ---- envelope ---- */
 
@@ -824,6 +843,7 @@ static int grow_el(struct edi_parser *p) {
   if (!e) return -1;
   p->el = e;
   p->cap_el = cap;
+  set_room(p);
   return 0;
 }
 
@@ -834,6 +854,7 @@ static int grow_comp(struct edi_parser *p) {
   if (!c) return -1;
   p->comp = c;
   p->cap_comp = cap;
+  set_room(p);
   return 0;
 }
 
@@ -1065,69 +1086,89 @@ static size_t tokenize_careful(struct edi_parser *p, const unsigned char *s,
   return (size_t)(q + 1 - s);
 }
 
+/* Whether the arrays have room for every special byte of mask (one component and at most
+ * one element each) after nc components: p->room bounds both. Without counting bits when
+ * 64 more fit, which is the common case. */
+static inline int fast_room_ok(const struct edi_parser *p, uint32_t nc, uint64_t mask) {
+  uint32_t left = p->room - nc;
+  return left >= 64 || (uint32_t)__builtin_popcountll(mask) <= left;
+}
+
+/* What the fast tokenizer found besides the arrays: the last element (0: the tag only)
+ * and the length of the last component. */
+struct fast_seg {
+  uint32_t ne, nc, last_len;
+};
+
 /* The fast tokenizer: a segment made of ordinary bytes and component and element
  * separators only (no release character, line break, non-ASCII or invalid byte, no
  * repetition), with room in the arrays. Returns the bytes consumed, terminator included,
  * or 0 when the segment needs the careful tokenizer: nothing is kept that it would not
  * redo (the scanner state is only saved on success). Same precondition as the careful
- * one. Element n is then at position n, repetition 1, which needs no bookkeeping. */
+ * one. Element n is then at position n, repetition 1, which needs no bookkeeping; room
+ * is checked once per block of specials rather than per separator. The caller publishes
+ * the counts (fast_publish) when deliver needs them. */
 static inline __attribute__((always_inline)) size_t tokenize_fast(struct edi_parser *p,
-                                                                  const unsigned char *s) {
+                                                                  const unsigned char *s,
+                                                                  struct fast_seg *out) {
   const uint8_t *cls = p->cls;
   const unsigned char *base = p->sc.base, *q = s, *cs = s;
   uint64_t mask = mask_from(p->sc.mask, base, s);
   struct edi_comp *comp = p->comp;
   struct edi_elem *el = p->el;
-  /* Every special adds at most one component and one element, and there are no more
-   * elements than components: one bound covers both arrays. */
-  uint32_t room = p->cap_comp < p->cap_el - 1 ? p->cap_comp : p->cap_el - 1;
-  uint32_t nc = 0, ne = 0, first = 0;
-  el[0].pos = 0;
-  el[0].rep = 1;
-  el[0].first = 0;
+  uint32_t nc = 0, ne = 0, first = 0, len;
+  if (!fast_room_ok(p, 0, mask)) return 0;
   for (;;) {
     while (!mask) {
       q = next_block(p, base, q);
       scan_block(p, q);
       base = q;
       mask = p->sc.mask;
+      if (!fast_room_ok(p, nc, mask)) return 0;
     }
-    q = base + __builtin_ctzll(mask);
+    q = base + (unsigned)__builtin_ctzll(mask);
     mask &= mask - 1;
     unsigned k = cls[*q];
-    if (__builtin_expect((k - C_COMP > C_TERM - C_COMP) | (nc >= room), 0)) return 0;
-    comp[nc].p = (const char *)cs;
-    comp[nc].len = (uint32_t)(q - cs);
+    if (__builtin_expect(k - C_COMP > C_TERM - C_COMP, 0)) return 0;
+    len = (uint32_t)(q - cs);
+    comp[nc] = (struct edi_comp){(const char *)cs, len};
     nc++;
     cs = q + 1;
-    el[ne].ncomp = (uint16_t)(nc - first);
+    /* The current element's header, whole, at every separator: no branch on the kind of
+     * separator (it would be mispredicted). An element separator then opens the next. */
+    el[ne] = (struct edi_elem){(uint16_t)ne, 1, (uint16_t)(nc - first), first};
     if (k == C_TERM) break;
-    /* No branch on the kind of separator (it would be mispredicted): the header of the
-     * current element is rewritten, or the next one's written, with the same stores. */
-    uint32_t is_el = k == C_ELEM;
+    uint32_t is_el = k >> 1; /* C_ELEM; C_COMP is 1 */
     first = is_el ? nc : first;
     ne += is_el;
-    el[ne].pos = (uint16_t)ne;
-    el[ne].rep = 1;
-    el[ne].first = first;
   }
   p->sc.base = base;
   p->sc.mask = mask;
-  p->nel = ne + 1;
-  p->ncomp = nc;
+  out->ne = ne;
+  out->nc = nc;
+  out->last_len = len;
+  return (size_t)(q + 1 - s);
+}
+
+/* Publishes what tokenize_fast found for deliver. */
+static void fast_publish(struct edi_parser *p, const struct fast_seg *f) {
+  p->nel = f->ne + 1;
+  p->ncomp = f->nc;
   p->overflow = 0;
   p->any_flag = 0;
   p->ndiag = 0;
   p->diag_more = 0;
-  return (size_t)(q + 1 - s);
 }
 
 /* Tokenizes the segment at s into p->el / p->comp (see tokenize_careful). */
 static inline __attribute__((always_inline)) size_t
 tokenize(struct edi_parser *p, const unsigned char *s, const unsigned char *end, uint64_t off) {
+  struct fast_seg f;
   if (p->sc.end != end) scan_reset(p, end);
-  size_t n = tokenize_fast(p, s);
-  return n ? n : tokenize_careful(p, s, end, off);
+  size_t n = tokenize_fast(p, s, &f);
+  if (!n) return tokenize_careful(p, s, end, off);
+  fast_publish(p, &f);
+  return n;
 }
 
 /* A segment tag: an upper-case letter, then two upper-case letters or digits (without
@@ -1221,9 +1262,62 @@ static int deliver(struct edi_parser *p, uint64_t off) {
                 "trailing separator at the end of segment %s", seg.tag);
   }
   int rc = 0;
+  p->nsegs++;
   if (p->h.segment) rc = p->h.segment(p->h.ctx, &seg, &p->env);
   envelope_post(p, &seg);
   return rc;
+}
+
+/* The 4 bytes at s as one word (the caller guarantees they are readable), and its slot
+ * in tagok. */
+static inline uint32_t tag_word(const unsigned char *s) {
+  uint32_t w;
+  memcpy(&w, s, 4);
+  return w;
+}
+static inline unsigned tag_slot(uint32_t w) { return (w * 2654435761u) >> 26; }
+
+/* Whether the segment at s starts with a tag deliver_fast may take (see tagok): caches
+ * the answer when it is yes. s[0..3] are readable. */
+static int tag_plain(struct edi_parser *p, const unsigned char *s, uint32_t w) {
+  const uint8_t *cls = p->cls;
+  unsigned k = cls[s[3]];
+  if (!tag_chars_ok(s) || cls[s[0]] != C_ORD || cls[s[1]] != C_ORD || cls[s[2]] != C_ORD ||
+      (k != C_ELEM && k != C_TERM) || (s[0] == 'U' && s[1] == 'N'))
+    return 0;
+  p->tagok[tag_slot(w)] = w;
+  return 1;
+}
+
+/* Whether deliver would do no more for the segment tokenize_fast found at s (n bytes, tag
+ * word w) than count it in its message and call back: a tag tag_plain accepts (3 ordinary
+ * bytes, then an element separator or the terminator: one component), inside a message,
+ * no trailing separator, not over-long. */
+static inline int fast_deliverable(struct edi_parser *p, const unsigned char *s, uint32_t w,
+                                   size_t n, const struct fast_seg *f) {
+  return p->env.in_message & (f->last_len != 0) & (n <= p->lim.max_segment) &&
+         (p->tagok[tag_slot(w)] == w || tag_plain(p, s, w));
+}
+
+/* deliver for a segment fast_deliverable accepts, with the same effects. */
+static inline int deliver_fast(struct edi_parser *p, uint32_t w, uint64_t off,
+                               const struct fast_seg *f) {
+  struct edi_segment seg;
+  struct edi_envelope *e = &p->env;
+  p->ic_segs++;
+  e->msg.nsegs++;
+  p->nsegs++;
+  if (!p->h.segment) return 0; /* nothing to describe it to */
+  memcpy(seg.tag, &w, 4);
+  seg.tag[3] = 0;
+  seg.offset = off;
+  seg.msg = e->msg.number;
+  seg.index = e->msg.nsegs;
+  seg.npos = (uint16_t)f->ne;
+  seg.nel = f->ne;
+  seg.el = p->el + 1;
+  seg.comp = p->comp;
+  return p->h.segment(p->h.ctx, &seg, e);
 }
 
 /* ---- UNA ---- */
@@ -1531,6 +1625,61 @@ static void carry_start(struct edi_parser *p, const unsigned char *q, const unsi
   }
 }
 
+/* Delivers the segment of n bytes tokenized at q (offset off), or reports it as too long;
+ * when it changed the separators, *last_term is looked for again in [q + n, end). Returns
+ * like deliver. */
+static int deliver_tokenized(struct edi_parser *p, const unsigned char *q, size_t n, uint64_t off,
+                             const unsigned char *end, const unsigned char **last_term) {
+  if (n > p->lim.max_segment) {
+    too_long(p, off);
+    return 0;
+  }
+  unsigned char old_term = p->env.term, old_rel = p->env.rel;
+  int rc = deliver(p, off);
+  /* A new interchange without UNA goes back to the default separators. */
+  if (!rc && (p->env.term != old_term || p->env.rel != old_rel))
+    *last_term = find_last_term(p, q + n, end);
+  return rc;
+}
+
+/* Inside an interchange: the segments from q up to *last_term (a terminator, q <=
+ * *last_term) that do not start with 'U' (UNA, service segments), as long as they need
+ * nothing but tokenize_fast and deliver_fast; one that needs more is handled as in the
+ * general loop, and ends the run. Returns where it stopped; *rc as deliver. Offsets are
+ * base + the address. */
+static const unsigned char *run_plain(struct edi_parser *p, const unsigned char *q,
+                                      const unsigned char *end, const unsigned char **last_term,
+                                      uint64_t base, int *rc) {
+  const uint8_t *layout = p->layout;
+  const unsigned char *lt = *last_term;
+  if (p->sc.end != end) scan_reset(p, end);
+  while (q <= lt) {
+    /* Layout between segments, as in the general loop (the terminator at lt stops it). */
+    while (layout[*q])
+      q++;
+    if (*q == 'U') break;
+    struct fast_seg f;
+    uint64_t off = base + (uintptr_t)q;
+    size_t n = tokenize_fast(p, q, &f);
+    /* A tag and its separator are 4 bytes of the segment (the tag word is not 0: a NUL
+     * byte is no separator, and stops tokenize_fast). */
+    uint32_t w = n >= 4 ? tag_word(q) : 0;
+    if (__builtin_expect(n == 0, 0)) {
+      n = tokenize_careful(p, q, end, off);
+    } else if (__builtin_expect(w && fast_deliverable(p, q, w, n, &f), 1)) {
+      *rc = deliver_fast(p, w, off, &f);
+      q += n;
+      if (*rc) break;
+      continue;
+    } else {
+      fast_publish(p, &f);
+    }
+    *rc = deliver_tokenized(p, q, n, off, end, last_term);
+    return q + n;
+  }
+  return q;
+}
+
 int edi_parser_feed(struct edi_parser *p, const void *data, size_t len) {
   const unsigned char *s = data, *end = s + len;
   const unsigned char *q = s;
@@ -1547,6 +1696,11 @@ int edi_parser_feed(struct edi_parser *p, const void *data, size_t len) {
    * terminator guarantees that the tokenizer's inner loop stops inside the chunk. */
   const unsigned char *last_term = find_last_term(p, q, end);
   while (q < end) {
+    if (p->state == S_INTERCHANGE && last_term && q <= last_term) {
+      q = run_plain(p, q, end, &last_term, p->fed - (uintptr_t)s, &rc);
+      if (rc) goto out;
+      if (q == end) break;
+    }
     if (p->state == S_RESYNC) {
       size_t k = resync_scan(p, q, (size_t)(end - q));
       if (k == (size_t)(end - q)) {
@@ -1588,17 +1742,9 @@ int edi_parser_feed(struct edi_parser *p, const void *data, size_t len) {
     }
     if (!last_term || q > last_term) break; /* incomplete: to the carry */
     size_t n = tokenize(p, q, end, off);
-    if (n > p->lim.max_segment) {
-      too_long(p, off);
-      q += n;
-      continue;
-    }
-    unsigned char old_term = p->env.term, old_rel = p->env.rel;
-    rc = deliver(p, off);
+    rc = deliver_tokenized(p, q, n, off, end, &last_term);
     q += n;
     if (rc) goto out;
-    /* A new interchange without UNA goes back to the default separators. */
-    if (p->env.term != old_term || p->env.rel != old_rel) last_term = find_last_term(p, q, end);
   }
   if (q < end) carry_start(p, q, end, p->fed + (uint64_t)(q - s));
 out:

@@ -22,9 +22,12 @@
  * their keys, so a cache changes nothing but the time; EDIFACT repeats the same tags and
  * qualifiers over and over, so nearly every look-up hits. */
 #define SEGCACHE 64
-#define CODECACHE 512
+#define CODECACHE_BITS 9
+#define CODECACHE (1 << CODECACHE_BITS)
 #define CODE_KEY_MAX 16 /* longer values are looked up every time */
 #define NODES_MAX 1024  /* the largest shipped structure (IFCSUM) has 340 */
+#define LEVELCACHE_BITS 8
+#define LEVELCACHE (1 << LEVELCACHE_BITS)
 
 struct segcache {
   const struct edi_directory *d;
@@ -38,6 +41,15 @@ struct codecache {
   int16_t list;
   uint8_t len, valid;
   char val[CODE_KEY_MAX];
+};
+
+/* A level search of structure_segment: the first entry of message structure m in
+ * [from, hi) that takes tag, or -1 (a pure function of the structure). */
+struct levelcache {
+  const struct edi_msgdef *m;
+  uint32_t tag;
+  uint16_t from, hi;
+  int32_t target;
 };
 
 struct level {
@@ -64,6 +76,7 @@ struct edi_validator {
   const struct edi_msgdef *nodes_msg;
   uint32_t trig[NODES_MAX];
   uint16_t mand_next[NODES_MAX];
+  struct levelcache levelc[LEVELCACHE];
   /* Whether a tag appears in the message structure at all (error path), cached. */
   struct {
     const struct edi_msgdef *m;
@@ -181,7 +194,8 @@ static int code_valid(struct edi_validator *v, const struct edi_directory *d, in
   for (size_t i = 0; i < len; i++)
     h = (h ^ (unsigned char)p[i]) * 0x01000193u;
   h ^= (uint32_t)(uintptr_t)d >> 4;
-  struct codecache *c = &v->codec[(h ^ h >> 15) % CODECACHE];
+  /* The top bits of a multiplicative hash: the low ones of short values collide. */
+  struct codecache *c = &v->codec[(h * 0x9E3779B1u) >> (32 - CODECACHE_BITS)];
   if (c->d == d && c->list == idx && c->len == len) {
     size_t i = 0;
     while (i < len && c->val[i] == p[i]) /* short: inline rather than memcmp */
@@ -428,16 +442,13 @@ static void check_elements(struct edi_validator *v, struct edi_parser *p,
 
 static int next_entry(const struct edi_node *n, int i) { return n[i].group ? n[i].end : i + 1; }
 
+/* Whether entry i takes a segment with this tag (found by walking to its trigger segment,
+ * for structures without per-node tables). */
 static int entry_takes_walk(const struct edi_node *n, int i, const char *tag) {
   if (n[i].group) i++; /* the trigger segment */
   while (n[i].group)
     i++;
   return w4(n[i].tag) == w4(tag);
-}
-
-/* Whether entry i of the current message takes a segment with this tag. */
-static inline int entry_takes(const struct edi_validator *v, int i, const char *tag) {
-  return v->nodes_msg ? v->trig[i] == w4(tag) : entry_takes_walk(v->msg->nodes, i, tag);
 }
 
 /* Fills mand_next for the level nodes[lo..hi) and the levels inside it. */
@@ -525,6 +536,33 @@ static void structure_start(struct edi_validator *v) {
   v->st[0].cnt = 1;
 }
 
+/* The first entry of the level in [from, hi) that takes a segment with this tag, or -1;
+ * cached while the per-node tables are (the same search recurs segment after segment). */
+static int level_find(struct edi_validator *v, int from, int hi, const char *tag) {
+  const struct edi_node *n = v->msg->nodes;
+  if (!v->nodes_msg) {
+    for (int i = from; i < hi; i = next_entry(n, i))
+      if (entry_takes_walk(n, i, tag)) return i;
+    return -1;
+  }
+  uint32_t t = w4(tag);
+  uint32_t h = (t ^ (uint32_t)from * 0x85EBCA6Bu ^ (uint32_t)hi << 16) * 0x9E3779B1u;
+  struct levelcache *c = &v->levelc[h >> (32 - LEVELCACHE_BITS)];
+  if (c->m == v->msg && c->tag == t && c->from == from && c->hi == hi) return c->target;
+  int target = -1;
+  for (int i = from; i < hi; i = next_entry(n, i))
+    if (v->trig[i] == t) {
+      target = i;
+      break;
+    }
+  c->m = v->msg;
+  c->tag = t;
+  c->from = (uint16_t)from;
+  c->hi = (uint16_t)hi;
+  c->target = target;
+  return target;
+}
+
 static void structure_segment(struct edi_validator *v, struct edi_parser *p,
                               const struct edi_segment *s) {
   const struct edi_node *n = v->msg->nodes;
@@ -534,11 +572,7 @@ static void structure_segment(struct edi_validator *v, struct edi_parser *p,
     /* Inside a group its trigger cannot repeat: a second trigger is a new instance of the
      * group, found one level up. */
     int from = L > 0 && lv->cur == lv->lo ? next_entry(n, lv->cur) : lv->cur;
-    for (int i = from; i < lv->hi; i = next_entry(n, i))
-      if (entry_takes(v, i, s->tag)) {
-        target = i;
-        break;
-      }
+    target = level_find(v, from, lv->hi, s->tag);
     if (target >= 0) break;
   }
   if (target < 0) {
