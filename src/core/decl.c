@@ -186,7 +186,9 @@ static char *canon_squeeze(char *s, const char *drop) {
 
 static char *canon_imo(char *s) {
   s = canon_code(s);
-  if (s && strncmp(s, "IMO", 3) == 0) {
+  /* every leading "IMO" goes, so that the canonical form is canonical again ("IMOIMO..."
+   * once lost one prefix per pass: found by fuzz_decl_json) */
+  while (s && strncmp(s, "IMO", 3) == 0) {
     s += 3;
     while (*s == ' ' || *s == '-' || *s == ':')
       s++;

@@ -337,6 +337,10 @@ static void test_canonicalize(void **state) {
   assert_string_equal(g->transport.arrival, "2026-12-01T06:00:00Z");
   assert_null(g->transport.voyage);
   assert_int_equal(validate(f), 0);
+  /* canonical twice is canonical once: every "IMO" prefix goes in the first pass */
+  g->transport.vessel_imo = fx_s(&f->a, "imo-IMO 9321483");
+  decl_canonicalize(&f->d);
+  assert_string_equal(g->transport.vessel_imo, "9321483");
 }
 
 static void test_vessel_arrival_valid(void **state) {
