@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,6 +125,7 @@ static void run_batch(struct store *s, struct write_job *jobs) {
 
 static void *writer_main(void *arg) {
   struct store *s = arg;
+  prctl(PR_SET_NAME, "sw-writer"); /* for top -H, perf and /proc */
   pthread_mutex_lock(&s->mu);
   for (;;) {
     while (!s->head && !s->stopping) pthread_cond_wait(&s->work, &s->mu);
@@ -160,6 +162,7 @@ static void checkpoint_due(void *arg) {
  * the WAL over. The thread's connection is opened by store_open. */
 static void *checkpointer_main(void *arg) {
   struct store *s = arg;
+  prctl(PR_SET_NAME, "sw-checkpoint");
   pthread_mutex_lock(&s->mu);
   for (;;) {
     while (!s->checkpoint_due && !s->stopping) pthread_cond_wait(&s->checkpoint_cv, &s->mu);
