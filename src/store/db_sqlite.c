@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "store/sqlite_walbuf.h"
 
 #define STMT_CACHE 128 /* open-addressed by SQL pointer; the project has fewer statements */
 
@@ -53,9 +54,12 @@ static int map_rc(sqlite3 *h, int rc) {
 
 /* Process-wide settings, before SQLite's first use: no memory statistics, which would take
  * one global mutex around every allocation of every connection. */
+static int have_walbuf; /* sqlite_walbuf registered: read-write connections use it */
+
 static void sqlite_setup(void) {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3_initialize();
+  have_walbuf = sqlite_walbuf_register() == SQLITE_OK;
 }
 
 int db_open_sqlite(const char *path, int readonly, struct db **out) {
@@ -66,7 +70,8 @@ int db_open_sqlite(const char *path, int readonly, struct db **out) {
   db->base.ops = &LITE_OPS;
   int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-  int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
+  /* read-write connections are synchronous=FULL (below), as sqlite_walbuf requires */
+  int rc = sqlite3_open_v2(path, &db->h, flags, !readonly && have_walbuf ? SQLITE_WALBUF_VFS : NULL);
   if (rc != SQLITE_OK) goto fail;
   sqlite3_busy_timeout(db->h, 10000);
   sqlite3_extended_result_codes(db->h, 1);
