@@ -78,6 +78,9 @@ int db_open_sqlite(const char *path, int readonly, struct db **out) {
   const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                                    "PRAGMA foreign_keys=ON;"
+                                   /* the writer's working set: every b-tree's hot pages
+                                      and the indexes it inserts into (default: 2 MiB) */
+                                   "PRAGMA cache_size=-65536;"
                                    /* savepoint journals in memory, not a temp file */
                                    "PRAGMA temp_store=MEMORY;";
   if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK) goto fail;
