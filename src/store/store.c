@@ -221,6 +221,7 @@ struct db *store_reader(struct store *s) {
  * writer hands its checkpoints to checkpointer_main; otherwise it goes on doing them
  * itself. Called before the writer thread runs. */
 static void start_checkpointer(struct store *s) {
+  if (db_wal_watch(s->writer, 0, NULL, NULL) < 0) return; /* no WAL of its own (PostgreSQL) */
   if (db_open_url(s->path, 0, &s->checkpoint_db) < 0) {
     s->checkpoint_db = NULL;
     return;
