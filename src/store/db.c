@@ -55,12 +55,6 @@ int64_t db_changes(struct db *db) { return db->ops->changes(db); }
 const char *db_errmsg(struct db *db) { return db->ops->errmsg(db); }
 int db_backup(struct db *db, const char *dest_path) { return db->ops->backup(db, dest_path); }
 void db_checkpoint(struct db *db) { db->ops->checkpoint(db); }
-int db_wal_watch(struct db *db, int frames, void (*fn)(void *arg), void *arg) {
-  return db->ops->wal_watch ? db->ops->wal_watch(db, frames, fn, arg) : -SW_EINVAL;
-}
-int db_checkpoint_passive(struct db *db) {
-  return db->ops->checkpoint_passive ? db->ops->checkpoint_passive(db) : -SW_EINVAL;
-}
 const char *db_dialect_id_type(struct db *db) { return db->ops->id_type; }
 
 void db_statement_savepoints(struct db *db, int on) {

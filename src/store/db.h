@@ -52,15 +52,6 @@ int db_backup(struct db *db, const char *dest_path);
 /* Before closing the writer: SQLite folds the WAL into the database file; PostgreSQL:
  * nothing. */
 void db_checkpoint(struct db *db);
-/* SQLite: after each commit that leaves at least `frames` frames in the WAL, calls
- * fn(arg) (on the committing thread) instead of checkpointing inside the commit, so that
- * another connection can do it (db_checkpoint_passive). Past 16 times `frames` (nobody
- * keeps up) the commit checkpoints itself again. fn NULL: back to checkpointing inside
- * the commit. -SW_EINVAL when the backend keeps no WAL of its own (PostgreSQL). */
-int db_wal_watch(struct db *db, int frames, void (*fn)(void *arg), void *arg);
-/* Copies committed WAL frames into the database file without blocking the writer or the
- * readers (SQLite's PASSIVE checkpoint). 0, -SW_EINVAL without a WAL, or -SW_EDB. */
-int db_checkpoint_passive(struct db *db);
 
 /* Whether a failed statement inside a transaction leaves the transaction usable, as it
  * does on SQLite (the default: on). PostgreSQL pays a savepoint per statement for it; a

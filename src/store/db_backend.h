@@ -23,9 +23,6 @@ struct db_ops {
   const char *(*errmsg)(struct db *db);
   int (*backup)(struct db *db, const char *dest_path);
   void (*checkpoint)(struct db *db);
-  /* NULL both: no WAL of its own (PostgreSQL) */
-  int (*wal_watch)(struct db *db, int frames, void (*fn)(void *arg), void *arg);
-  int (*checkpoint_passive)(struct db *db);
   /* NULL when statements fail alone anyway (SQLite) */
   void (*statement_savepoints)(struct db *db, int on);
   /* cross-process wake-ups; NULL when the backend has none (SQLite) */

@@ -21,15 +21,9 @@ struct lite_db {
   struct db base;
   sqlite3 *h;
   struct lite_stmt cache[STMT_CACHE];
-  /* db_wal_watch */
-  int watch_frames;
-  void (*watch_fn)(void *arg);
-  void *watch_arg;
 };
 
 static const struct db_ops LITE_OPS;
-/* Frames after which a commit checkpoints by itself, unless db_wal_watch hands that on. */
-#define WAL_AUTOCHECKPOINT 4000
 static void lite_close(struct db *d);
 #define LDB(d) ((struct lite_db *)(d))
 #define LST(s) (((struct lite_stmt *)(s))->st)
@@ -77,14 +71,13 @@ int db_open_sqlite(const char *path, int readonly, struct db **out) {
   sqlite3_extended_result_codes(db->h, 1);
   const char *pragmas = readonly ? "PRAGMA foreign_keys=ON; PRAGMA query_only=ON;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                   "PRAGMA foreign_keys=ON;"
+                                   "PRAGMA foreign_keys=ON; PRAGMA wal_autocheckpoint=4000;"
                                    /* the writer's working set: every b-tree's hot pages
                                       and the indexes it inserts into (default: 2 MiB) */
                                    "PRAGMA cache_size=-65536;"
                                    /* savepoint journals in memory, not a temp file */
                                    "PRAGMA temp_store=MEMORY;";
   if (sqlite3_exec(db->h, pragmas, NULL, NULL, NULL) != SQLITE_OK) goto fail;
-  if (!readonly) sqlite3_wal_autocheckpoint(db->h, WAL_AUTOCHECKPOINT);
   *out = &db->base;
   return 0;
 fail:
@@ -175,30 +168,6 @@ static void lite_checkpoint(struct db *d) {
   sqlite3_exec(LDB(d)->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
-static int on_wal_commit(void *arg, sqlite3 *h, const char *name, int frames) {
-  struct lite_db *db = arg;
-  if (frames >= 16 * db->watch_frames) /* the watcher does not keep up: the backstop */
-    sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  else if (frames >= db->watch_frames)
-    db->watch_fn(db->watch_arg);
-  return SQLITE_OK;
-}
-
-static int lite_wal_watch(struct db *d, int frames, void (*fn)(void *arg), void *arg) {
-  struct lite_db *db = LDB(d);
-  if (!fn) return sqlite3_wal_autocheckpoint(db->h, WAL_AUTOCHECKPOINT) == SQLITE_OK ? 0 : -SW_EDB;
-  db->watch_frames = frames > 0 ? frames : 1;
-  db->watch_fn = fn;
-  db->watch_arg = arg;
-  sqlite3_wal_hook(db->h, on_wal_commit, db); /* replaces the automatic checkpoint */
-  return 0;
-}
-
-static int lite_checkpoint_passive(struct db *d) {
-  int rc = sqlite3_wal_checkpoint_v2(LDB(d)->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-  return rc == SQLITE_OK || rc == SQLITE_BUSY ? 0 : -SW_EDB;
-}
-
 static int lite_backup(struct db *d, const char *dest_path) {
   struct lite_db *db = LDB(d);
   sqlite3 *dst = NULL;
@@ -240,6 +209,4 @@ static const struct db_ops LITE_OPS = {
     .errmsg = lite_errmsg,
     .backup = lite_backup,
     .checkpoint = lite_checkpoint,
-    .wal_watch = lite_wal_watch,
-    .checkpoint_passive = lite_checkpoint_passive,
 };

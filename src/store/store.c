@@ -15,7 +15,6 @@
 #include "store/migrations.h"
 
 #define BATCH_MAX 512
-#define CHECKPOINT_FRAMES 2000 /* 8 MiB of WAL */
 
 struct write_job {
   store_write_fn fn;
@@ -46,12 +45,6 @@ struct store {
   pthread_key_t reader_key;
   struct reader_node *readers;
   char node_id[40]; /* this process, in the commit notifications other nodes receive */
-  /* SQLite: a thread of its own copies the WAL into the database file, so that the writer
-   * does not do it inside a commit (those checkpoints were the worst latencies). */
-  pthread_t checkpointer;
-  struct db *checkpoint_db; /* NULL: no checkpointer (PostgreSQL, or it could not start) */
-  int checkpoint_due;
-  pthread_cond_t checkpoint_cv; /* signalled when one is due, and on stop */
 };
 
 int64_t store_now_us(void) {
@@ -148,34 +141,6 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
-/* Called by the writer's commit once the WAL holds CHECKPOINT_FRAMES frames or more. */
-static void checkpoint_due(void *arg) {
-  struct store *s = arg;
-  pthread_mutex_lock(&s->mu);
-  s->checkpoint_due = 1;
-  pthread_cond_signal(&s->checkpoint_cv);
-  pthread_mutex_unlock(&s->mu);
-}
-
-/* PASSIVE checkpoints when due, on a connection of its own: each copies the frames no
- * reader still needs and blocks neither the writer nor the readers; the writer then starts
- * the WAL over. The thread's connection is opened by store_open. */
-static void *checkpointer_main(void *arg) {
-  struct store *s = arg;
-  prctl(PR_SET_NAME, "sw-checkpoint");
-  pthread_mutex_lock(&s->mu);
-  for (;;) {
-    while (!s->checkpoint_due && !s->stopping) pthread_cond_wait(&s->checkpoint_cv, &s->mu);
-    if (s->stopping) break;
-    s->checkpoint_due = 0;
-    pthread_mutex_unlock(&s->mu);
-    db_checkpoint_passive(s->checkpoint_db); /* on failure the next commit asks again */
-    pthread_mutex_lock(&s->mu);
-  }
-  pthread_mutex_unlock(&s->mu);
-  return NULL;
-}
-
 int store_write(struct store *s, store_write_fn fn, void *arg) {
   struct write_job job = {.fn = fn, .arg = arg};
   if (sem_init(&job.done, 0, 0) != 0) return -SW_ENOMEM;
@@ -217,35 +182,6 @@ struct db *store_reader(struct store *s) {
   return db;
 }
 
-/* Where the backend has a WAL of its own (SQLite) and a second connection opens, the
- * writer hands its checkpoints to checkpointer_main; otherwise it goes on doing them
- * itself. Called before the writer thread runs. */
-static void start_checkpointer(struct store *s) {
-  if (db_wal_watch(s->writer, 0, NULL, NULL) < 0) return; /* no WAL of its own (PostgreSQL) */
-  if (db_open_url(s->path, 0, &s->checkpoint_db) < 0) {
-    s->checkpoint_db = NULL;
-    return;
-  }
-  if (db_wal_watch(s->writer, CHECKPOINT_FRAMES, checkpoint_due, s) < 0 ||
-      pthread_create(&s->checkpointer, NULL, checkpointer_main, s) != 0) {
-    db_wal_watch(s->writer, 0, NULL, NULL); /* the writer checkpoints by itself again */
-    db_close(s->checkpoint_db);
-    s->checkpoint_db = NULL;
-  }
-}
-
-/* Ends the checkpointer, if any (s->stopping is set or no job can arrive). */
-static void stop_checkpointer(struct store *s) {
-  if (!s->checkpoint_db) return;
-  pthread_mutex_lock(&s->mu);
-  s->stopping = 1;
-  pthread_cond_signal(&s->checkpoint_cv);
-  pthread_mutex_unlock(&s->mu);
-  pthread_join(s->checkpointer, NULL);
-  db_close(s->checkpoint_db);
-  s->checkpoint_db = NULL;
-}
-
 int store_open(const char *path, struct store **out) {
   struct store *s = calloc(1, sizeof *s);
   int rc;
@@ -257,7 +193,6 @@ int store_open(const char *path, struct store **out) {
            (unsigned long long)store_now_us());
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->work, NULL);
-  pthread_cond_init(&s->checkpoint_cv, NULL);
   if (!s->path || pthread_key_create(&s->reader_key, NULL) != 0) {
     free(s->path);
     free(s);
@@ -266,7 +201,6 @@ int store_open(const char *path, struct store **out) {
   if ((rc = db_open_url(path, 0, &s->writer)) < 0) goto fail;
   if ((rc = migrations_apply(s->writer)) < 0) goto fail;
   s->version = rc;
-  start_checkpointer(s);
   if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
     rc = -SW_ENOMEM;
     goto fail;
@@ -274,7 +208,6 @@ int store_open(const char *path, struct store **out) {
   *out = s;
   return 0;
 fail:
-  stop_checkpointer(s);
   db_close(s->writer);
   pthread_key_delete(s->reader_key);
   free(s->path);
@@ -289,7 +222,6 @@ void store_free(struct store *s) {
   pthread_cond_signal(&s->work);
   pthread_mutex_unlock(&s->mu);
   pthread_join(s->thread, NULL);
-  stop_checkpointer(s);
   db_checkpoint(s->writer);
   db_close(s->writer);
   for (struct reader_node *r = s->readers, *n; r; r = n) {
@@ -300,7 +232,6 @@ void store_free(struct store *s) {
   pthread_key_delete(s->reader_key);
   pthread_mutex_destroy(&s->mu);
   pthread_cond_destroy(&s->work);
-  pthread_cond_destroy(&s->checkpoint_cv);
   free(s->path);
   free(s);
 }

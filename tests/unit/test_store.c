@@ -185,11 +185,11 @@ static void test_backup(void **state) {
   sqlite3_close(h);
 }
 
-/* Writes through sqlite_walbuf (buffered WAL frames, 64 KiB writes, flushed at the sync)
- * and the checkpointer thread: one commit larger than the buffer, then many small ones
- * past the checkpoint threshold; every commit is visible to a reader at once and the file
- * is sound when reopened with SQLite's default VFS. */
-#define BLOB_ROWS 1500
+/* Writes through sqlite_walbuf (buffered WAL frames, 64 KiB writes, flushed at the sync):
+ * one commit larger than the buffer and past the writer's checkpoint (4,000 frames), then
+ * many small ones; every commit is visible to a reader at once and the file is sound when
+ * reopened with SQLite's default VFS. */
+#define BLOB_ROWS 4500
 static int big_job(struct db *db, void *arg) {
   int rows = *(int *)arg;
   static char blob[4001];
@@ -217,7 +217,7 @@ static int64_t blob_rows(struct store *s) {
 
 static void test_wal_buffered_writes(void **state) {
   struct fixture *f = *state;
-  int rows = BLOB_ROWS; /* ~6 MB: more than the 4 MiB buffer, past 2,000 frames */
+  int rows = BLOB_ROWS; /* ~18 MB: more than the 4 MiB buffer, past 4,000 frames */
   assert_int_equal(store_write(f->s, big_job, &rows), 0);
   assert_int_equal(blob_rows(f->s), BLOB_ROWS);
   rows = 3;
