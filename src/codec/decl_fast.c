@@ -224,13 +224,9 @@ static const struct fdesc *find_field(const struct objdesc *od, const char *key,
 static void type_value(struct fast *f, struct decl *d) {
   const char *s;
   size_t n;
-  char tb[3] = {0};
-  if (d->type != DECL_TYPE_NONE || !string_token(f, &s, &n) || n != 2) {
+  if (d->type != DECL_TYPE_NONE || !string_token(f, &s, &n) ||
+      (d->type = decl_type_parse_any_case(s, n)) == DECL_TYPE_NONE)
     decline(f); /* a second "type", or one the full path must report */
-    return;
-  }
-  for (int i = 0; i < 2; i++) tb[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
-  if ((d->type = decl_type_parse(tb)) == DECL_TYPE_NONE) decline(f);
 }
 
 /* The members of an object, up to its closing brace; *seen collects od's fields met. */

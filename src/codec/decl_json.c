@@ -273,13 +273,8 @@ int decl_from_json(const json_t *root, struct arena *a, struct decl *out, struct
     if (!json_is_string(t)) {
       bad_type(&c, &type_path, "a string", t);
     } else {
-      char tb[3] = {0};
       const char *s = json_string_value(t);
-      if (json_string_length(t) == 2) {
-        for (int i = 0; i < 2; i++)
-          tb[i] = (s[i] >= 'a' && s[i] <= 'z') ? s[i] - 32 : s[i];
-      }
-      out->type = decl_type_parse(tb);
+      out->type = decl_type_parse_any_case(s, json_string_length(t));
       if (out->type == DECL_TYPE_NONE)
         errlist_add(errs, "/type", "bad_value", "type must be IM, EX, VA or VD, got \"%.*s\"",
                     (int)decl_utf8_clip(s, 40), s);

@@ -72,6 +72,13 @@ enum decl_type decl_type_parse(const char *s) {
   return DECL_TYPE_NONE;
 }
 
+enum decl_type decl_type_parse_any_case(const char *s, size_t n) {
+  char code[3] = {0};
+  if (!s || n != 2) return DECL_TYPE_NONE;
+  for (int i = 0; i < 2; i++) code[i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 32) : s[i];
+  return decl_type_parse(code);
+}
+
 void decl_limits_default(struct decl_limits *lim) {
   lim->max_items = DECL_MAX_ITEMS;
   lim->total_tolerance = 0;

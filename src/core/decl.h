@@ -162,6 +162,8 @@ void decl_limits_default(struct decl_limits *lim);
 const char *decl_type_name(enum decl_type t);
 /* Parses a type code (exact, upper-case); DECL_TYPE_NONE when unknown. */
 enum decl_type decl_type_parse(const char *s);
+/* The same for n bytes of s in either case ("im" is IM), as the JSON channel accepts it. */
+enum decl_type decl_type_parse_any_case(const char *s, size_t n);
 
 /* Puts d into canonical form in place: trims every string, turns empty strings into
  * NULL, upper-cases codes (countries, currencies, locodes, units, incoterm, containers,
