@@ -10,7 +10,12 @@ _Static_assert(sizeof(struct crypto_sha256) >= sizeof(crypto_hash_sha256_state),
                "sha256 state too small");
 _Static_assert(CRYPTO_PWHASH_LEN >= crypto_pwhash_STRBYTES, "pwhash buffer too small");
 
-int crypto_init(void) { return sodium_init() < 0 ? -SW_ECRYPTO : 0; }
+static int use_sha_ni; /* decided by crypto_init; libsodium's SHA-256 until then */
+
+int crypto_init(void) {
+  use_sha_ni = sha256_ni_available();
+  return sodium_init() < 0 ? -SW_ECRYPTO : 0;
+}
 
 int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]) {
   if (crypto_pwhash_str_alg(out, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -33,7 +38,7 @@ void crypto_token_new(char out[CRYPTO_TOKEN_LEN]) {
 
 void crypto_sha256_hex(const void *data, size_t len, char out[CRYPTO_HEX32_LEN]) {
   unsigned char d[crypto_hash_sha256_BYTES];
-  if (sha256_ni_available())
+  if (use_sha_ni)
     sha256_ni(data, len, d);
   else
     crypto_hash_sha256(d, data, len);

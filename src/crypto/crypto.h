@@ -8,7 +8,8 @@
 #define CRYPTO_TOKEN_LEN 44   /* base64url of 32 random bytes, NUL included */
 #define CRYPTO_HEX32_LEN 65   /* hex of a 32-byte digest, NUL included */
 
-/* Initialises libsodium; call once before anything else here. Returns 0 or -SW_ECRYPTO. */
+/* Initialises libsodium and picks the SHA-256 code for this CPU; call once before anything
+ * else here. Returns 0 or -SW_ECRYPTO. */
 int crypto_init(void);
 /* Hashes a password with argon2id (interactive limits) into out (PHC string). */
 int crypto_password_hash(const char *password, char out[CRYPTO_PWHASH_LEN]);

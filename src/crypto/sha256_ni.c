@@ -21,12 +21,8 @@ static const uint32_t K[64] = {
     0xc67178f2};
 
 int sha256_ni_available(void) {
-  static int answer = -1; /* benign race: every thread computes the same value */
-  if (answer < 0) {
-    __builtin_cpu_init();
-    answer = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
-  }
-  return answer;
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
 }
 
 __attribute__((target("sha,sse4.1"))) static void blocks(uint32_t st[8], const unsigned char *p,

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* 1 when this CPU (and build) can run sha256_ni; decided once. */
+/* 1 when this CPU (and build) can run sha256_ni. Asks the CPU: call it once, at start. */
 int sha256_ni_available(void);
 /* The SHA-256 digest of data[0..len) into out. Only when sha256_ni_available(). */
 void sha256_ni(const void *data, size_t len, unsigned char out[32]);
