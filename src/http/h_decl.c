@@ -36,11 +36,9 @@ static void reply_decl(struct http_req *r, unsigned status, int64_t id) {
   reply_json_text(r, status, text, len);
 }
 
-/* The answer to a submission. On SQLite the writer reads it inside the registration's own
- * transaction, where its page cache holds every row just written; read back afterwards on
- * a reader connection (whose cache every commit empties) it cost ~15 preads per
- * declaration. On PostgreSQL every read is a round trip, better made by the worker after
- * the commit, in parallel with the writer. */
+/* The answer to a submission: read by the write job itself where that is cheap
+ * (store_job_reads_cheap: on SQLite, read afterwards on a reader connection it cost ~15
+ * preads per declaration), else by the worker after the commit. */
 struct answer {
   char *text;
   size_t len;
@@ -86,9 +84,8 @@ void h_decl_submit(struct http_req *r) {
   }
   struct answer ans = {0};
   struct submit_hook hook = {.fn = read_answer, .arg = &ans};
-  int in_writer = strcmp(store_backend(r->app->store), "sqlite") == 0;
   switch (submit_declaration(r->app, &r->caller, r->client_ip, d, &r->arena, errs,
-                             in_writer ? &hook : NULL, &id)) {
+                             store_job_reads_cheap(r->app->store) ? &hook : NULL, &id)) {
   case SUBMIT_CREATED: {
     char loc[48];
     reply_answer(r, 201, id, &ans);

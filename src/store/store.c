@@ -45,6 +45,7 @@ struct store {
   pthread_key_t reader_key;
   struct reader_node *readers;
   char node_id[40]; /* this process, in the commit notifications other nodes receive */
+  int job_reads_cheap; /* store_job_reads_cheap, decided at open */
 };
 
 int64_t store_now_us(void) {
@@ -201,6 +202,7 @@ int store_open(const char *path, struct store **out) {
   if ((rc = db_open_url(path, 0, &s->writer)) < 0) goto fail;
   if ((rc = migrations_apply(s->writer)) < 0) goto fail;
   s->version = rc;
+  s->job_reads_cheap = strcmp(db_backend_name(s->writer), "sqlite") == 0;
   if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
     rc = -SW_ENOMEM;
     goto fail;
@@ -252,3 +254,4 @@ const char *store_url(const struct store *s) { return s->path; }
 const char *store_node_id(const struct store *s) { return s->node_id; }
 void store_jobs_fail_whole(struct store *s) { db_statement_savepoints(s->writer, 0); }
 const char *store_backend(const struct store *s) { return db_backend_name(s->writer); }
+int store_job_reads_cheap(const struct store *s) { return s->job_reads_cheap; }

@@ -48,6 +48,10 @@ int store_schema_version(struct store *s);
 const char *store_url(const struct store *s);
 /* "sqlite" or "postgresql". */
 const char *store_backend(const struct store *s);
+/* 1 when a write job reads what it just wrote more cheaply than a reader would after the
+ * commit: SQLite (the writer's page cache holds it; a reader's cache is emptied by every
+ * commit). 0 on PostgreSQL, where every read in the one writer is a serial round trip. */
+int store_job_reads_cheap(const struct store *s);
 
 /* The channel on which the writer announces each commit (PostgreSQL NOTIFY, payload: the
  * committing node's id), so that other nodes' long polls wake (store_watch.h). */
