@@ -46,9 +46,10 @@ static int map_rc(sqlite3 *h, int rc) {
   }
 }
 
-/* Process-wide settings, before SQLite's first use: no memory statistics, which would take
- * one global mutex around every allocation of every connection. */
 static int have_walbuf; /* sqlite_walbuf registered: read-write connections use it */
+
+/* Process-wide settings, before SQLite's first use: no memory statistics, which would take
+ * one global mutex around every allocation of every connection; the WAL-gathering VFS. */
 
 static void sqlite_setup(void) {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);

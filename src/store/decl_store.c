@@ -308,11 +308,19 @@ int decl_register(struct db *db, struct decl_reg *reg) {
     for (size_t k = 0; k < rt->n_matched && k < ROUTE_MAX_TASK_RULES; k++)
       json_array_append_new(rules, json_pack("{s:s, s:I}", "id", rt->rules[k]->id, "version",
                                              (json_int_t)rt->rules[k]->version));
-    char *rules_text = json_dumps(rules, JSON_COMPACT);
-    json_decref(rules);
-    if (!rules_text) return -SW_ENOMEM;
-    int64_t task_id = 0;
     const char *reason = rt->rules[0] && rt->rules[0]->reason ? rt->rules[0]->reason : "";
+    /* the task stores the rules; its event shows them with the reason */
+    char *rules_text = json_dumps(rules, JSON_COMPACT);
+    json_t *ev = json_pack("{s:s, s:O}", "reason", reason, "rules", rules);
+    json_decref(rules);
+    char *ev_text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+    json_decref(ev);
+    if (!rules_text || !ev_text) {
+      free(rules_text);
+      free(ev_text);
+      return -SW_ENOMEM;
+    }
+    int64_t task_id = 0;
     rc = db_prepare(db, ins_task, &st);
     if (rc == 0) {
       db_bind_int64(st, 1, reg->id);
@@ -325,14 +333,11 @@ int decl_register(struct db *db, struct decl_reg *reg) {
       if ((rc = db_step(st)) == 1) task_id = db_col_int64(st, 0);
       db_done(st);
     }
-    json_t *ev = json_pack("{s:s, s:o}", "reason", reason, "rules", json_loads(rules_text, 0, NULL));
     free(rules_text);
-    char *ev_text = json_dumps(ev, JSON_COMPACT);
-    json_decref(ev);
-    if (rc >= 0 && ev_text)
+    if (rc >= 0)
       rc = decl_event_add(db, reg->id, now, "task_created", DS_UNDER_REVIEW, rt->agency, task_id,
                      reg->actor, 0, ev_text);
-    if (rc >= 0 && ev_text && rt->auto_approve)
+    if (rc >= 0 && rt->auto_approve)
       rc = decl_event_add(db, reg->id, now, "decision", DS_UNDER_REVIEW, rt->agency, task_id,
                      "system", 1, "{\"decision\":\"approve\",\"state\":\"approved\"}");
     free(ev_text);
