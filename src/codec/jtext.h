@@ -1,6 +1,6 @@
-/* jtext.h - JSON text written directly into a growing buffer, byte for byte as jansson's
- * json_dumps(..., JSON_COMPACT) writes it (no JSON_ENSURE_ASCII), for hot paths that
- * would otherwise build a tree only to dump it. */
+/* jtext.h - a growing text buffer (jt_put, jt_cstr, jt_finish), and JSON values written
+ * into it byte for byte as jansson's json_dumps(..., JSON_COMPACT) writes them (no
+ * JSON_ENSURE_ASCII), for hot paths that would otherwise build a tree only to dump it. */
 #ifndef SW_JTEXT_H
 #define SW_JTEXT_H
 #include <stdbool.h>

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "codec/jtext.h"
 #include "core/err.h"
 #include "store/db.h"
 #include "store/export_schema.h"
@@ -106,65 +107,38 @@ void xs_err(char *err, size_t len, const char *fmt, ...) {
   va_end(ap);
 }
 
-/* A growing string for the SQL built per table. */
-struct sb {
-  char *p;
-  size_t n, cap;
-  int oom;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t len) {
-  if (b->oom) return;
-  if (b->n + len + 1 > b->cap) {
-    size_t cap = b->cap ? b->cap : 128;
-    while (cap < b->n + len + 1) cap *= 2;
-    char *p = realloc(b->p, cap);
-    if (!p) {
-      b->oom = 1;
-      return;
-    }
-    b->p = p, b->cap = cap;
-  }
-  memcpy(b->p + b->n, s, len);
-  b->n += len;
-  b->p[b->n] = 0;
-}
-static void sb_str(struct sb *b, const char *s) { sb_add(b, s, strlen(s)); }
-static void sb_ident(struct sb *b, const char *name) { /* "name", inner quotes doubled */
-  sb_add(b, "\"", 1);
+/* The SQL built per table goes into a jtext (codec/jtext.h), a growing string. */
+static void sql_ident(struct jtext *b, const char *name) { /* "name", inner quotes doubled */
+  jt_put(b, "\"", 1);
   for (const char *p = name; *p; p++) {
-    if (*p == '"') sb_add(b, "\"", 1);
-    sb_add(b, p, 1);
+    if (*p == '"') jt_put(b, "\"", 1);
+    jt_put(b, p, 1);
   }
-  sb_add(b, "\"", 1);
+  jt_put(b, "\"", 1);
 }
-static void sb_param(struct sb *b, int k) {
+static void sql_param(struct jtext *b, int k) {
   char num[16];
   int n = snprintf(num, sizeof num, "?%d", k);
-  sb_add(b, num, (size_t)n);
-}
-static char *sb_take(struct sb *b) {
-  if (b->oom) {
-    free(b->p);
-    return NULL;
-  }
-  return b->p;
+  jt_put(b, num, (size_t)n);
 }
 
-static void key_expr(struct sb *b, const struct xschema *s, const struct xcol *c) {
-  sb_ident(b, c->name);
-  if (s->coll_c && !c->is_int) sb_str(b, " COLLATE \"C\"");
+static void key_expr(struct jtext *b, const struct xschema *s, const struct xcol *c) {
+  sql_ident(b, c->name);
+  if (s->coll_c && !c->is_int) jt_cstr(b, " COLLATE \"C\"");
 }
 
 /* The table's SELECT (keyset batches, or OFFSET batches without a primary key), INSERT and
  * DELETE, for its current column order. */
 static int build_sql(struct xschema *s, struct xtable *t) {
-  struct sb cols = {0}, sel = {0}, ins = {0}, del = {0};
+  struct jtext cols = {0}, sel = {0}, ins = {0}, del = {0};
   for (int k = 0; k < t->ncols; k++) {
-    if (k) sb_str(&cols, ", ");
-    sb_ident(&cols, t->cols[k].name);
+    if (k) jt_cstr(&cols, ", ");
+    sql_ident(&cols, t->cols[k].name);
   }
-  if (!cols.p) return -SW_ENOMEM;
+  if (!cols.p || cols.fail) {
+    free(cols.p);
+    return -SW_ENOMEM;
+  }
   free(t->pkcol);
   t->pkcol = calloc((size_t)t->npk + 1, sizeof *t->pkcol);
   if (!t->pkcol) return -SW_ENOMEM;
@@ -174,52 +148,52 @@ static int build_sql(struct xschema *s, struct xtable *t) {
       if (!strcmp(t->cols[c].name, t->pk[k])) t->pkcol[k] = c;
     if (t->pkcol[k] < 0) return -SW_EINVAL;
   }
-  sb_str(&sel, "SELECT ");
-  sb_str(&sel, cols.p);
-  sb_str(&sel, " FROM ");
-  sb_ident(&sel, t->name);
+  jt_cstr(&sel, "SELECT ");
+  jt_cstr(&sel, cols.p);
+  jt_cstr(&sel, " FROM ");
+  sql_ident(&sel, t->name);
   if (t->npk > 0) {
-    sb_str(&sel, t->npk > 1 ? " WHERE (" : " WHERE ");
+    jt_cstr(&sel, t->npk > 1 ? " WHERE (" : " WHERE ");
     for (int k = 0; k < t->npk; k++) {
-      if (k) sb_str(&sel, ", ");
+      if (k) jt_cstr(&sel, ", ");
       key_expr(&sel, s, &t->cols[t->pkcol[k]]);
     }
-    sb_str(&sel, t->npk > 1 ? ") >= (" : " >= ");
+    jt_cstr(&sel, t->npk > 1 ? ") >= (" : " >= ");
     for (int k = 0; k < t->npk; k++) {
-      if (k) sb_str(&sel, ", ");
-      sb_param(&sel, k + 1);
+      if (k) jt_cstr(&sel, ", ");
+      sql_param(&sel, k + 1);
     }
-    if (t->npk > 1) sb_str(&sel, ")");
-    sb_str(&sel, " ORDER BY ");
+    if (t->npk > 1) jt_cstr(&sel, ")");
+    jt_cstr(&sel, " ORDER BY ");
     for (int k = 0; k < t->npk; k++) {
-      if (k) sb_str(&sel, ", ");
+      if (k) jt_cstr(&sel, ", ");
       key_expr(&sel, s, &t->cols[t->pkcol[k]]);
     }
     char lim[32];
     snprintf(lim, sizeof lim, " LIMIT %d", XS_BATCH);
-    sb_str(&sel, lim);
+    jt_cstr(&sel, lim);
   } else { /* no key: every column orders, OFFSET pages (slower; no such table today) */
-    sb_str(&sel, " ORDER BY ");
+    jt_cstr(&sel, " ORDER BY ");
     for (int k = 0; k < t->ncols; k++) {
-      if (k) sb_str(&sel, ", ");
+      if (k) jt_cstr(&sel, ", ");
       key_expr(&sel, s, &t->cols[k]);
     }
     char lim[48];
     snprintf(lim, sizeof lim, " LIMIT %d OFFSET ?1", XS_BATCH);
-    sb_str(&sel, lim);
+    jt_cstr(&sel, lim);
   }
-  sb_str(&ins, "INSERT INTO ");
-  sb_ident(&ins, t->name);
-  sb_str(&ins, " (");
-  sb_str(&ins, cols.p);
-  sb_str(&ins, ") VALUES (");
+  jt_cstr(&ins, "INSERT INTO ");
+  sql_ident(&ins, t->name);
+  jt_cstr(&ins, " (");
+  jt_cstr(&ins, cols.p);
+  jt_cstr(&ins, ") VALUES (");
   for (int k = 0; k < t->ncols; k++) {
-    if (k) sb_str(&ins, ", ");
-    sb_param(&ins, k + 1);
+    if (k) jt_cstr(&ins, ", ");
+    sql_param(&ins, k + 1);
   }
-  sb_str(&ins, ")");
-  sb_str(&del, "DELETE FROM ");
-  sb_ident(&del, t->name);
+  jt_cstr(&ins, ")");
+  jt_cstr(&del, "DELETE FROM ");
+  sql_ident(&del, t->name);
   free(cols.p);
   /* the previous strings stay allocated until xs_free: a statement may be cached under
    * their address, and a new string there would find it */
@@ -234,9 +208,9 @@ static int build_sql(struct xschema *s, struct xtable *t) {
     t->old = o;
     t->old[t->nold++] = prev[k];
   }
-  t->sel = sb_take(&sel);
-  t->ins = sb_take(&ins);
-  t->del = sb_take(&del);
+  t->sel = jt_finish(&sel);
+  t->ins = jt_finish(&ins);
+  t->del = jt_finish(&del);
   return t->sel && t->ins && t->del ? 0 : -SW_ENOMEM;
 }
 
@@ -483,8 +457,8 @@ int xs_read(struct db *db, struct xschema *s, char *err, size_t errlen) {
   if (rc < 0) DBFAIL("cannot read the schema version");
   if ((rc = s->pg ? read_pg(db, s, err, errlen) : read_lite(db, s, err, errlen)) < 0) return rc;
   if ((rc = order_tables(s, err, errlen)) < 0) return rc;
-  struct sb counts = {0};
-  sb_str(&counts, "SELECT ");
+  struct jtext counts = {0};
+  jt_cstr(&counts, "SELECT ");
   for (int i = 0; i < s->n; i++) {
     if (s->t[i].ncols == 0) {
       xs_err(err, errlen, "table %s: no columns visible", s->t[i].name);
@@ -495,12 +469,12 @@ int xs_read(struct db *db, struct xschema *s, char *err, size_t errlen) {
       free(counts.p);
       return rc;
     }
-    sb_str(&counts, i ? ", (SELECT COUNT(*) FROM " : "(SELECT COUNT(*) FROM ");
-    sb_ident(&counts, s->t[i].name);
-    sb_str(&counts, ")");
+    jt_cstr(&counts, i ? ", (SELECT COUNT(*) FROM " : "(SELECT COUNT(*) FROM ");
+    sql_ident(&counts, s->t[i].name);
+    jt_cstr(&counts, ")");
   }
-  if (s->n == 0) sb_str(&counts, "0");
-  if (!(s->counts = sb_take(&counts))) return -SW_ENOMEM;
+  if (s->n == 0) jt_cstr(&counts, "0");
+  if (!(s->counts = jt_finish(&counts))) return -SW_ENOMEM;
   return 0;
 }
 
