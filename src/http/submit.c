@@ -114,7 +114,7 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   struct db *db = store_reader(app->store);
   struct route_result *route = arena_alloc(a, sizeof *route);
   struct ruleset *rs = NULL;
-  char *content = NULL, hash[CRYPTO_HEX32_LEN], office[8];
+  char *content = NULL, hash[CRYPTO_HEX32_LEN], office[8] = "";
   char *as_text = NULL;
   enum submit_outcome out = SUBMIT_UNAVAILABLE;
   if (!db || !route) {
@@ -176,6 +176,7 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
     goto done;
   }
   struct decl_reg reg = {.d = d,
+                         .office_code = office,
                          .content = content,
                          .content_hash = hash,
                          .declarant_id = caller->party_id,

@@ -250,7 +250,8 @@ int decl_register(struct db *db, struct decl_reg *reg) {
       " VALUES (?1,?2,?3,?4,?5,?6,?7,?7) RETURNING id";
   const struct decl *d = reg->d;
   int64_t now = store_now_us(), serial, existing = 0;
-  char hash[72], office[8], counter[48], number[48], detail[600];
+  char hash[72], counter[48], number[48], detail[600];
+  const char *office = reg->office_code;
   struct db_stmt *st;
   int rc = find_existing(db, reg->declarant_id, d->reference, &existing, hash);
   if (rc < 0) return rc;
@@ -260,7 +261,6 @@ int decl_register(struct db *db, struct decl_reg *reg) {
     reg->existed = 1;
     return 0;
   }
-  if ((rc = office_code(db, d->office, office)) < 0) return rc;
   int year = time_year_us(now);
   const char flag = (d->type == DECL_IM || d->type == DECL_VA) ? '1' : '0';
   snprintf(counter, sizeof counter, "decl:%s:%d:%c", office, year, flag);

@@ -29,6 +29,8 @@ struct decl_reg {
   const struct assessment *assessment; /* duties and taxes (goods), NULL for vessel calls */
   const char *assessment_json;         /* its JSON, stored with the declaration */
   const struct decl *d;
+  const char *office_code; /* the 4-digit code of d's office (office_code; offices are
+                              only ever added, so the worker's reading stays true) */
   const char *content, *content_hash; /* canonical JSON text of the submission, its hash */
   int64_t declarant_id, principal_id;
   const char *actor, *origin; /* login and client address, for events and audit */
@@ -42,7 +44,7 @@ struct decl_reg {
 /* Registers a valid, routed declaration: official number, rows, cited documents (permits
  * verified online and drawn on: pre_deducted), tasks (automatic decisions applied),
  * events, audit. -SW_ECONFLICT when the declarant's reference exists with other content;
- * -SW_ENOTFOUND when the office has no customs office code; -SW_EVALIDATION when a cited
+ * -SW_EVALIDATION when a cited
  * permit fails a check (reg->errs lists each, on its document's path). */
 int decl_register(struct db *db, struct decl_reg *reg);
 
