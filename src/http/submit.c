@@ -48,10 +48,15 @@ static int has_problem_at(const struct errlist *e, const char *path) {
 struct register_args {
   struct decl_reg *reg;
   const struct submit_hook *hook;
+  size_t errs_n, errs_dropped; /* the problem list before the job, which may run again */
 };
 
+/* Rerunnable (store_write_rerunnable): decl_register resets its outputs, the problem list
+ * is cut back to what it was, and the hook's answer is read again. */
 static int register_job(struct db *db, void *arg) {
   struct register_args *ra = arg;
+  ra->reg->errs->n = ra->errs_n;
+  ra->reg->errs->dropped = ra->errs_dropped;
   int rc = decl_register(db, ra->reg);
   if (rc >= 0 && ra->hook) rc = ra->hook->fn(db, ra->reg->id, ra->hook->arg);
   return rc;
@@ -191,8 +196,9 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
                          .errs = errs,
                          .assessment = as,
                          .assessment_json = as_text};
-  struct register_args ra = {.reg = &reg, .hook = hook};
-  int rc = store_write(app->store, register_job, &ra);
+  struct register_args ra = {.reg = &reg, .hook = hook, .errs_n = errs->n,
+                             .errs_dropped = errs->dropped};
+  int rc = store_write_rerunnable(app->store, register_job, &ra);
   if (rc == -SW_EVALIDATION) {
     out = SUBMIT_INVALID;
   } else if (rc == -SW_ECONFLICT) {

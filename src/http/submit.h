@@ -24,7 +24,8 @@ struct db;
 
 /* Work a channel adds to the registration's own transaction (e.g. EDIFACT records who sent
  * the message): fn runs after a declaration is registered, or found identical, with its
- * id; a negative result undoes the registration too. */
+ * id; a negative result undoes the registration too. The registration may run more than
+ * once (store_write_rerunnable): fn must overwrite, not accumulate, what it keeps. */
 struct submit_hook {
   int (*fn)(struct db *db, int64_t decl_id, void *arg);
   void *arg;

@@ -253,6 +253,8 @@ int decl_register(struct db *db, struct decl_reg *reg) {
   char hash[72], counter[48], number[48], detail[600];
   const char *office = reg->office_code;
   struct db_stmt *st;
+  reg->id = 0; /* outputs reset: the job may run again (store_write_rerunnable) */
+  reg->existed = 0;
   int rc = find_existing(db, reg->declarant_id, d->reference, &existing, hash);
   if (rc < 0) return rc;
   if (rc == 1) {

@@ -20,6 +20,7 @@ struct write_job {
   store_write_fn fn;
   void *arg;
   int rc;
+  int rerunnable; /* store_write_rerunnable: may go without a savepoint */
   /* posted once, after the commit; only its caller waits. A semaphore rather than the
    * store's mutex and a condition variable: a woken caller then runs at once instead of
    * queueing for the mutex the writer holds while it wakes the rest of the batch. */
@@ -63,7 +64,14 @@ static int batch_bucket(size_t n) {
   return b;
 }
 
-static void run_batch(struct store *s, struct write_job *jobs) {
+#define RUN_AGAIN 1 /* run_jobs: a job without a savepoint failed; all was rolled back */
+
+/* Runs the jobs in one transaction and commits it, answering each job's rc. A job has a
+ * savepoint of its own, so that its failure undoes it alone, except a rerunnable one when
+ * fast is set: should that fail, the whole transaction is rolled back and RUN_AGAIN
+ * returned, for the batch to run again with a savepoint per job. A savepoint costs the
+ * writer a copy of every page the job touches that the batch had changed already. */
+static int run_jobs(struct store *s, struct write_job *jobs, int fast) {
   size_t n = 0;
   char why[160] = "";
   int rc = db_exec(s->writer, "BEGIN IMMEDIATE");
@@ -72,6 +80,11 @@ static void run_batch(struct store *s, struct write_job *jobs) {
     if (rc < 0) {
       j->rc = rc;
       continue;
+    }
+    if (fast && j->rerunnable) {
+      if ((j->rc = j->fn(s->writer, j->arg)) >= 0) continue;
+      db_exec(s->writer, "ROLLBACK"); /* fails harmlessly when SQLite rolled back already */
+      return RUN_AGAIN;
     }
     if (db_exec(s->writer, "SAVEPOINT job") < 0) {
       j->rc = -SW_EDB;
@@ -106,6 +119,13 @@ static void run_batch(struct store *s, struct write_job *jobs) {
     for (struct write_job *j = jobs; j; j = j->next)
       if (j->rc >= 0) j->rc = rc;
   }
+  return 0;
+}
+
+static void run_batch(struct store *s, struct write_job *jobs) {
+  size_t n = 0;
+  for (struct write_job *j = jobs; j; j = j->next) n++;
+  if (run_jobs(s, jobs, 1) == RUN_AGAIN) run_jobs(s, jobs, 0);
   pthread_mutex_lock(&s->mu);
   s->stats.commits++;
   s->stats.jobs += n;
@@ -142,8 +162,8 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
-int store_write(struct store *s, store_write_fn fn, void *arg) {
-  struct write_job job = {.fn = fn, .arg = arg};
+static int enqueue_and_wait(struct store *s, store_write_fn fn, void *arg, int rerunnable) {
+  struct write_job job = {.fn = fn, .arg = arg, .rerunnable = rerunnable};
   if (sem_init(&job.done, 0, 0) != 0) return -SW_ENOMEM;
   pthread_mutex_lock(&s->mu);
   if (s->stopping) {
@@ -163,6 +183,14 @@ int store_write(struct store *s, store_write_fn fn, void *arg) {
   }
   sem_destroy(&job.done); /* allowed once sem_wait returned, even while sem_post ends */
   return job.rc;
+}
+
+int store_write(struct store *s, store_write_fn fn, void *arg) {
+  return enqueue_and_wait(s, fn, arg, 0);
+}
+
+int store_write_rerunnable(struct store *s, store_write_fn fn, void *arg) {
+  return enqueue_and_wait(s, fn, arg, 1);
 }
 
 struct db *store_reader(struct store *s) {

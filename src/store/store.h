@@ -30,6 +30,13 @@ void store_free(struct store *s);
 typedef int (*store_write_fn)(struct db *db, void *arg);
 int store_write(struct store *s, store_write_fn fn, void *arg);
 
+/* store_write for a job that may run more than once, which spares the writer the job's
+ * savepoint: it runs without one, and should it fail, the writer rolls its whole batch
+ * back and runs the batch again with a savepoint per job. So fn must give the same result
+ * on the same database and leave nothing outside the database that a second run would
+ * not overwrite (reset its outputs on entry). */
+int store_write_rerunnable(struct store *s, store_write_fn fn, void *arg);
+
 /* For writers whose jobs never go on after a failed statement (they return the error and
  * the job's savepoint undoes them): the writer connection may skip per-statement
  * savepoints (db_statement_savepoints). Call before the first store_write. */

@@ -1,5 +1,6 @@
 /* test_store.c - the SQLite store: migrations, group commit under concurrency, savepoint
- * isolation of failing jobs, statement errors, the audit hash chain, backup. */
+ * isolation of failing jobs, rerunnable jobs without savepoints, statement errors, the
+ * audit hash chain, backup. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -117,6 +118,89 @@ static void test_group_commit_concurrent(void **state) {
   assert_int_equal(st.jobs, WRITERS * PER_WRITER);
   assert_true(st.commits <= st.jobs);
   assert_int_equal(st.queue_depth, 0);
+}
+
+/* A rerunnable job: counts its runs, adds a party, and fails after the insert if asked. */
+struct rerun_job {
+  struct store *s;
+  struct add_party a;
+  int runs, rc;
+};
+
+static int rerun_fn(struct db *db, void *arg) {
+  struct rerun_job *r = arg;
+  r->runs++;
+  return add_party_job(db, &r->a);
+}
+
+static void *rerun_thread(void *p) {
+  struct rerun_job *r = p;
+  r->rc = store_write_rerunnable(r->s, rerun_fn, r);
+  return NULL;
+}
+
+/* Holds the writer until `want` jobs queue behind it, so that they form one batch. */
+struct gate {
+  struct store *s;
+  int want, started;
+};
+
+static int gate_fn(struct db *db, void *arg) {
+  (void)db;
+  struct gate *g = arg;
+  struct store_stats st;
+  __atomic_store_n(&g->started, 1, __ATOMIC_SEQ_CST);
+  for (int i = 0; i < 5000; i++) {
+    store_get_stats(g->s, &st);
+    if (st.queue_depth >= (uint64_t)g->want) break;
+    usleep(1000);
+  }
+  return 0;
+}
+
+static void *gate_thread(void *p) {
+  struct gate *g = p;
+  store_write(g->s, gate_fn, g);
+  return NULL;
+}
+
+/* Runs three rerunnable jobs as one batch (the third failing after its insert when
+ * fail_last) and returns how many parties were stored. */
+static int rerun_batch(struct fixture *f, struct rerun_job *jobs, int fail_last) {
+  struct gate g = {.s = f->s, .want = 3};
+  pthread_t gt, t[3];
+  assert_int_equal(pthread_create(&gt, NULL, gate_thread, &g), 0);
+  while (!__atomic_load_n(&g.started, __ATOMIC_SEQ_CST)) usleep(100);
+  for (int i = 0; i < 3; i++) {
+    jobs[i] = (struct rerun_job){.s = f->s, .a = {.fail = fail_last && i == 2}};
+    snprintf(jobs[i].a.nid, sizeof jobs[i].a.nid, "RR-%d-%d", fail_last, i);
+    assert_int_equal(pthread_create(&t[i], NULL, rerun_thread, &jobs[i]), 0);
+  }
+  for (int i = 0; i < 3; i++) pthread_join(t[i], NULL);
+  pthread_join(gt, NULL);
+  return count_parties(f->s);
+}
+
+static void test_rerunnable_jobs(void **state) {
+  struct fixture *f = *state;
+  struct rerun_job jobs[3];
+  /* all succeed: one run each, no savepoint needed */
+  assert_int_equal(rerun_batch(f, jobs, 0), 3);
+  for (int i = 0; i < 3; i++) {
+    assert_int_equal(jobs[i].rc, 0);
+    assert_int_equal(jobs[i].runs, 1);
+  }
+  /* one fails after its insert: the batch is rolled back and runs again with savepoints;
+     the failing job alone is undone and the others are stored once */
+  assert_int_equal(rerun_batch(f, jobs, 1), 5);
+  assert_int_equal(jobs[0].rc, 0);
+  assert_int_equal(jobs[1].rc, 0);
+  assert_int_equal(jobs[2].rc, -SW_EINVAL);
+  assert_int_equal(jobs[2].runs, 2);
+  for (int i = 0; i < 2; i++) assert_true(jobs[i].runs >= 1 && jobs[i].runs <= 2);
+  struct store_stats st;
+  store_get_stats(f->s, &st);
+  assert_int_equal(st.jobs, 8); /* two gates and six jobs, each counted once */
 }
 
 static void test_unique_violation_maps_to_exists(void **state) {
@@ -247,6 +331,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
       cmocka_unit_test_setup_teardown(test_group_commit_concurrent, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rerunnable_jobs, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unique_violation_maps_to_exists, setup, teardown),
       cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
       cmocka_unit_test_setup_teardown(test_audit_detects_deletion, setup, teardown),
