@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 struct jtext {
   char *p; /* NUL-terminated once anything is written; malloc'd, the caller frees it */
   size_t n, cap;
@@ -25,6 +27,12 @@ void jt_str(struct jtext *b, const char *str);
 size_t jt_utf8_seq(const unsigned char *s, size_t avail);
 /* Appends a decimal integer. */
 void jt_int(struct jtext *b, int64_t v);
+/* Appends a jansson value exactly as json_dumps(v, JSON_COMPACT) writes it, or with
+ * ensure_ascii as json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII) does; sets fail on NULL
+ * or nesting deeper than 2048. Several times faster than jansson's own dump. */
+void jt_json(struct jtext *b, const json_t *v, bool ensure_ascii);
+/* jt_json into a new text (the caller frees it); NULL when out of memory. */
+char *jt_dumps(const json_t *v, bool ensure_ascii);
 /* The finished text (the caller frees it), or NULL after a failure (then freed here). */
 char *jt_finish(struct jtext *b);
 

@@ -11,6 +11,7 @@
 #include "http/notify.h"
 #include "http/submit.h"
 #include "store/decl_store.h"
+#include "codec/jtext.h"
 
 /* The numeric {id} path parameter; answers 404 and returns 0 when it is not one. */
 int64_t req_id_param(struct http_req *r, const char *name) {
@@ -239,7 +240,7 @@ void h_decl_respond(struct http_req *r) {
     goto out;
   }
   json_t *det = json_pack("{s:O?, s:O?}", "message", msg, "documents", docs);
-  detail = json_dumps(det, JSON_COMPACT);
+  detail = jt_dumps(det, false);
   json_decref(det);
   struct respond_job j = {id, &r->caller, r->client_ip, detail};
   int rc = store_write(r->app->store, respond_write, &j);

@@ -1,5 +1,6 @@
 /* request.c - request accessors and the answers (JSON, bytes, problem+json). */
 #include "http/request.h"
+#include "codec/jtext.h"
 
 #include <errno.h>
 #include <microhttpd.h>
@@ -122,7 +123,7 @@ void reply_bytes(struct http_req *r, unsigned status, const char *content_type,
 
 static void reply_json_typed(struct http_req *r, unsigned status, json_t *doc,
                              const char *content_type) {
-  char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  char *text = doc ? jt_dumps(doc, true) : NULL;
   json_decref(doc);
   if (!text) {
     static const char oom[] = "{\"title\":\"out of memory\",\"status\":500}";

@@ -9,6 +9,7 @@
 #include "store/decl_store.h"
 #include "store/duty_store.h"
 #include "store/permit_store.h"
+#include "codec/jtext.h"
 
 static json_t *time_json(int64_t us) {
   char buf[40];
@@ -164,7 +165,7 @@ static int splice_member(char *buf, size_t cap, size_t *len, const char *key,
 char *decl_get_text(struct db *db, int64_t decl_id, size_t *len) {
   struct decl_raw raw = {0};
   json_t *d = decl_build(db, decl_id, &raw);
-  char *head = d ? json_dumps(d, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+  char *head = d ? jt_dumps(d, true) : NULL;
   char *out = NULL;
   json_decref(d);
   if (head) {

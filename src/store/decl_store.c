@@ -17,6 +17,7 @@
 #include "store/permit_store.h"
 #include "store/store.h"
 #include "store/counters.h"
+#include "codec/jtext.h"
 
 #define TRY(x)                                                                             \
   do {                                                                                     \
@@ -312,10 +313,10 @@ int decl_register(struct db *db, struct decl_reg *reg) {
                                              (json_int_t)rt->rules[k]->version));
     const char *reason = rt->rules[0] && rt->rules[0]->reason ? rt->rules[0]->reason : "";
     /* the task stores the rules; its event shows them with the reason */
-    char *rules_text = json_dumps(rules, JSON_COMPACT);
+    char *rules_text = jt_dumps(rules, false);
     json_t *ev = json_pack("{s:s, s:O}", "reason", reason, "rules", rules);
     json_decref(rules);
-    char *ev_text = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+    char *ev_text = ev ? jt_dumps(ev, false) : NULL;
     json_decref(ev);
     if (!rules_text || !ev_text) {
       free(rules_text);
@@ -410,7 +411,7 @@ int decl_decide(struct db *db, struct decl_decision *dd) {
   if (dd->reason_code) json_object_set_new(det, "reason_code", json_string(dd->reason_code));
   if (dd->note) json_object_set_new(det, "note", json_string(dd->note));
   if (dd->inspection_at) json_object_set_new(det, "inspection_at", json_string(dd->inspection_at));
-  char *text = json_dumps(det, JSON_COMPACT);
+  char *text = jt_dumps(det, false);
   json_decref(det);
   if (!text) return -SW_ENOMEM;
   rc = decl_event_add(db, dd->decl_id, now, "decision", DS_UNDER_REVIEW, agency, dd->task_id,
@@ -466,7 +467,7 @@ int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const c
   TRY(permit_event(db, decl_id, now, DS_CANCELLED, by->login, 0, DRAW_RELEASED));
   TRY(bill_cancel(db, decl_id, now));
   json_t *det = json_pack("{s:s?}", "reason", reason);
-  char *text = json_dumps(det, JSON_COMPACT);
+  char *text = jt_dumps(det, false);
   json_decref(det);
   if (!text) return -SW_ENOMEM;
   rc = decl_event_add(db, decl_id, now, "status", DS_CANCELLED, NULL, 0, by->login, 0, text);

@@ -12,6 +12,7 @@
 #include "store/audit.h"
 #include "store/store.h"
 #include "store/decl_store.h"
+#include "codec/jtext.h"
 
 #define TRY(x)                                                                             \
   do {                                                                                     \
@@ -86,7 +87,7 @@ static int link_event(struct db *db, int64_t ev_id, int64_t decl_id, int64_t now
     json_t *d = json_pack("{s:s, s:{s:s, s:s}, s:s, s:s}", "event", db_col_text(st, 0), "key",
                           "kind", db_col_text(st, 1), "value", db_col_text(st, 2), "port",
                           db_col_text(st, 3), "party", db_col_text(st, 7));
-    detail = d ? json_dumps(d, JSON_COMPACT) : NULL;
+    detail = d ? jt_dumps(d, false) : NULL;
     json_decref(d);
     at = db_col_int64(st, 4);
     snprintf(actor, sizeof actor, "%s", db_col_text(st, 5));
