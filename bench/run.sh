@@ -11,7 +11,7 @@
 #   BENCH_DURATION  measured seconds per phase          (default 10)
 #   BENCH_WARMUP    warm-up seconds per phase           (default 2)
 #   BENCH_CONNS     closed-loop connections             (default 64)
-#   BENCH_THREADS   swd --threads                       (default: BENCH_CONNS)
+#   BENCH_THREADS   swd --threads                       (default 4)
 #   BENCH_RATE      open-loop declarations/s            (default 2000)
 #   BENCH_OPEN_CONNS open-loop connections              (default 64)
 #   BENCH_PHASES    which phases, any of "closed open"  (default "closed open")
@@ -33,7 +33,7 @@ done
 DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 CONNS=${BENCH_CONNS:-64}
-THREADS=${BENCH_THREADS:-$CONNS}
+THREADS=${BENCH_THREADS:-4}
 RATE=${BENCH_RATE:-2000}
 OPEN_CONNS=${BENCH_OPEN_CONNS:-64}
 PHASES=${BENCH_PHASES:-closed open}

@@ -61,12 +61,61 @@ static void reply_answer(struct http_req *r, unsigned status, int64_t id, struct
   a->text = NULL;
 }
 
+/* What a submission keeps across its write: the problems, the job, the answer. */
+struct submit_state {
+  struct errlist *errs;
+  struct submit_job *job;
+  struct answer ans;
+};
+
+/* Answers a submission by its outcome. */
+static void submit_reply(struct http_req *r, enum submit_outcome out, int64_t id,
+                         struct submit_state *st) {
+  struct errlist *errs = st->errs;
+  switch (out) {
+  case SUBMIT_CREATED: {
+    char loc[48];
+    reply_answer(r, 201, id, &st->ans);
+    snprintf(loc, sizeof loc, "/v1/declarations/%lld", (long long)id);
+    reply_header(r, "Location", loc);
+    break;
+  }
+  case SUBMIT_EXISTED: reply_answer(r, 200, id, &st->ans); break;
+  case SUBMIT_INVALID:
+    reply_problem(r, 422, "validation", "The declaration has problems",
+                  "nothing was stored; correct every listed problem and submit again", errs);
+    break;
+  case SUBMIT_FORBIDDEN:
+    reply_problem(r, 403, "no_mandate", "Forbidden", errs->items[0].message, errs);
+    break;
+  case SUBMIT_CONFLICT:
+    reply_problem(r, 409, "reference_conflict", "Conflict", errs->items[errs->n - 1].message, errs);
+    break;
+  case SUBMIT_PENDING: /* never: submit_finish is final */
+  case SUBMIT_UNAVAILABLE:
+    reply_problem(r, 503, errs->n ? errs->items[errs->n - 1].code : "unavailable",
+                  "Service unavailable", errs->n ? errs->items[errs->n - 1].message : NULL, errs);
+    break;
+  }
+  free(st->ans.text); /* read in a transaction that then failed to commit */
+  st->ans.text = NULL;
+}
+
+/* The continuation of a submission once its registration is written (req_write_async). */
+static void submit_written(struct http_req *r, int rc) {
+  struct submit_state *st = r->state;
+  int64_t id = 0;
+  enum submit_outcome out = submit_finish(st->job, rc, &id);
+  submit_reply(r, out, id, st);
+}
+
 void h_decl_submit(struct http_req *r) {
+  struct submit_state *st = arena_alloc(&r->arena, sizeof *st);
   struct errlist *errs = arena_alloc_uninit(&r->arena, sizeof *errs); /* errlist_init below */
   struct decl *d = arena_alloc(&r->arena, sizeof *d);
+  struct submit_hook *hook = arena_alloc(&r->arena, sizeof *hook);
   json_t *body;
-  int64_t id = 0;
-  if (!errs || !d) {
+  if (!st || !errs || !d || !hook) {
     reply_error(r, 503, "", "unavailable", "out of memory");
     return;
   }
@@ -83,34 +132,17 @@ void h_decl_submit(struct http_req *r) {
     reply_error(r, 413, "", "too_large", "the declaration does not fit in request memory");
     return;
   }
-  struct answer ans = {0};
-  struct submit_hook hook = {.fn = read_answer, .arg = &ans};
-  switch (submit_declaration(r->app, &r->caller, r->client_ip, d, &r->arena, errs,
-                             store_job_reads_cheap(r->app->store) ? &hook : NULL, &id)) {
-  case SUBMIT_CREATED: {
-    char loc[48];
-    reply_answer(r, 201, id, &ans);
-    snprintf(loc, sizeof loc, "/v1/declarations/%lld", (long long)id);
-    reply_header(r, "Location", loc);
-    break;
+  st->errs = errs;
+  *hook = (struct submit_hook){.fn = read_answer, .arg = &st->ans};
+  enum submit_outcome out =
+      submit_prepare(r->app, &r->caller, r->client_ip, d, &r->arena, errs,
+                     store_job_reads_cheap(r->app->store) ? hook : NULL, &st->job);
+  if (out == SUBMIT_PENDING) { /* registered without holding this thread */
+    r->state = st;
+    req_write_async(r, submit_job_write, st->job, submit_written);
+    return;
   }
-  case SUBMIT_EXISTED: reply_answer(r, 200, id, &ans); break;
-  case SUBMIT_INVALID:
-    reply_problem(r, 422, "validation", "The declaration has problems",
-                  "nothing was stored; correct every listed problem and submit again", errs);
-    break;
-  case SUBMIT_FORBIDDEN:
-    reply_problem(r, 403, "no_mandate", "Forbidden", errs->items[0].message, errs);
-    break;
-  case SUBMIT_CONFLICT:
-    reply_problem(r, 409, "reference_conflict", "Conflict", errs->items[errs->n - 1].message, errs);
-    break;
-  case SUBMIT_UNAVAILABLE:
-    reply_problem(r, 503, errs->n ? errs->items[errs->n - 1].code : "unavailable",
-                  "Service unavailable", errs->n ? errs->items[errs->n - 1].message : NULL, errs);
-    break;
-  }
-  free(ans.text); /* read in a transaction that then failed to commit */
+  submit_reply(r, out, 0, st);
 }
 
 /* Resolves {id} to a declaration the caller may see; answers 404 and returns 0 if not. */

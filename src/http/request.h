@@ -9,6 +9,7 @@
 #include "core/arena.h"
 #include "core/caller.h"
 #include "core/errlist.h"
+#include "store/store.h"
 
 #define HTTP_MAX_PARAMS 6
 
@@ -37,6 +38,14 @@ struct http_req {
   int parked;             /* the handler asked to be called again later (req_park) */
   int64_t park_deadline;  /* monotonic microseconds; kept across re-dispatches */
   struct http_req *next_parked;
+  /* a write the handler started (req_write_async), queued once the connection is
+     suspended; its continuation answers when the write is done */
+  store_write_fn write_fn;
+  void *write_arg;
+  struct store_async *write_slot;
+  void (*cont)(struct http_req *r, int rc);
+  int write_rc;
+  void *state; /* the handler's, for its continuation */
 };
 
 /* Monotonic clock in microseconds. */
@@ -45,6 +54,14 @@ int64_t req_mono_us(void);
    notify_bump) or within a quarter second, on the same request. The handler decides
    on each call whether to park again or answer; it must answer by its own deadline. */
 void req_park(struct http_req *r);
+
+/* Instead of answering now, has fn(db, arg) run as a rerunnable write job
+ * (store_write_rerunnable) without holding a worker thread: the connection is suspended
+ * until the job's transaction is committed, then cont(r, rc) runs in the handler's place
+ * and must answer. cont always runs once, also when the client went away meanwhile (its
+ * answer is then dropped), so it may free what the handler kept in r->state. */
+void req_write_async(struct http_req *r, store_write_fn fn, void *arg,
+                     void (*cont)(struct http_req *r, int rc));
 
 /* Path parameter by name ("{code}" in the pattern); NULL when absent. */
 const char *req_param(const struct http_req *r, const char *name);

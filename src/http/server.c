@@ -67,6 +67,33 @@ int64_t req_mono_us(void) {
 
 void req_park(struct http_req *r) { r->parked = 1; }
 
+void req_write_async(struct http_req *r, store_write_fn fn, void *arg,
+                     void (*cont)(struct http_req *r, int rc)) {
+  r->write_fn = fn;
+  r->write_arg = arg;
+  r->cont = cont;
+}
+
+/* Requests suspended on a write (req_write_async) not yet resumed: server_stop waits for
+ * them, since the writer resumes their connections (one server per process). */
+static atomic_int writes_waiting;
+
+/* The writer's on_done for req_write_async: hands the result back and resumes. */
+static void write_done(void *arg, int rc) {
+  struct http_req *r = arg;
+  r->write_rc = rc;
+  MHD_resume_connection(r->conn);
+  atomic_fetch_sub(&writes_waiting, 1);
+}
+
+/* Runs the continuation of a request whose write is done (once). */
+static void run_cont(struct http_req *r) {
+  void (*cont)(struct http_req *, int) = r->cont;
+  r->cont = NULL;
+  cont(r, r->write_rc);
+  if (!r->resp) reply_error(r, 500, "", "no_response", "the handler gave no answer");
+}
+
 /* HTTP workers run ten steps below normal priority, once per thread, so that the one
  * writer thread (group commit, the serial part of every write) is never queued behind
  * request parsing and encoding when the CPUs are busy. */
@@ -254,7 +281,8 @@ static void dispatch(struct http_req *r) {
   }
   if (auth_check(r) < 0) return;
   r->route->handler(r);
-  if (!r->resp && !r->parked) reply_error(r, 500, "", "no_response", "the handler gave no answer");
+  if (!r->resp && !r->parked && !r->write_fn)
+    reply_error(r, 500, "", "no_response", "the handler gave no answer");
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -318,11 +346,28 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return MHD_YES;
   }
   if (r->resp) return MHD_YES; /* already answered (early 413) */
+  if (r->cont) {               /* resumed: the write it waited for is done */
+    run_cont(r);
+    return MHD_queue_response(c, r->status, r->resp);
+  }
   watch_set(s, c, 0);          /* the request is complete: no deadline while it is handled */
   if (!r->body) r->body = calloc(1, 1);
   r->parked = 0;
   lower_worker_priority();
   dispatch(r);
+  if (r->write_fn && !r->resp) {
+    /* no thread waits for the write: the connection sleeps and the writer wakes it */
+    store_write_fn fn = r->write_fn;
+    r->write_fn = NULL;
+    r->write_slot = arena_alloc(&r->arena, store_async_size());
+    MHD_suspend_connection(c);
+    atomic_fetch_add(&writes_waiting, 1);
+    int rc = r->write_slot ? store_write_async(s->app->store, r->write_slot, fn, r->write_arg, 1,
+                                               write_done, r)
+                           : -SW_ENOMEM;
+    if (rc < 0) write_done(r, rc); /* never queued: resume at once with the error */
+    return MHD_YES;
+  }
   if (r->parked && !r->resp) {
     MHD_suspend_connection(c);
     pthread_mutex_lock(&s->park_mu);
@@ -356,6 +401,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
   struct http_req *r = *con_cls;
   watch_set(s, c, request_deadline(s)); /* the next request on this connection */
   if (!r) return;
+  if (r->cont) run_cont(r); /* the client left while its write ran: finish, drop the answer */
   int64_t us = mono_us() - r->started_us;
   size_t idx = r->route ? route_index(r->route) : routes_count();
   unsigned status = r->status ? r->status : 499;
@@ -442,6 +488,9 @@ void server_stop(struct server *s, int grace_ms) {
     resume_all(s);
     usleep(10000);
   }
+  /* a request waiting on the writer is resumed by it within a commit: wait for that,
+     whatever the grace, before the daemon and its connections go */
+  while (atomic_load(&writes_waiting) > 0) usleep(1000);
   atomic_store(&s->stopping, 1);
   notify_bump(s->app->notify);
   pthread_join(s->parker, NULL);

@@ -112,20 +112,42 @@ static int review_documents(const struct decl *d, const struct decl_doc_ref *doc
   return 0;
 }
 
-enum submit_outcome submit_declaration(struct app *app, const struct caller *caller,
-                                       const char *origin, struct decl *d, struct arena *a,
-                                       struct errlist *errs, const struct submit_hook *hook,
-                                       int64_t *id) {
+/* The registration prepared by submit_prepare: what the write job needs, and what must live
+ * until submit_finish (the rules the route points into, the texts it stores). */
+struct submit_job {
+  struct app *app;
+  struct ruleset *rs;
+  char *content, *as_text;
+  char hash[CRYPTO_HEX32_LEN], office[8];
+  struct decl_reg reg;
+  struct register_args ra;
+};
+
+/* Releases what a prepared job holds. */
+static void job_release(struct submit_job *job) {
+  ruleset_release(job->app, job->rs);
+  free(job->as_text);
+  free(job->content);
+  job->rs = NULL;
+  job->as_text = job->content = NULL;
+}
+
+enum submit_outcome submit_prepare(struct app *app, const struct caller *caller,
+                                   const char *origin, struct decl *d, struct arena *a,
+                                   struct errlist *errs, const struct submit_hook *hook,
+                                   struct submit_job **out_job) {
+  struct submit_job *job = arena_alloc(a, sizeof *job);
   struct db *db = store_reader(app->store);
   struct route_result *route = arena_alloc(a, sizeof *route);
   struct ruleset *rs = NULL;
-  char *content = NULL, hash[CRYPTO_HEX32_LEN], office[8] = "";
-  char *as_text = NULL;
   enum submit_outcome out = SUBMIT_UNAVAILABLE;
-  if (!db || !route) {
+  *out_job = NULL;
+  if (!db || !route || !job) {
     errlist_add(errs, "", "unavailable", "out of memory or database unavailable");
     return SUBMIT_UNAVAILABLE;
   }
+  job->app = app;
+  char *office = job->office, *hash = job->hash, *content, *as_text = NULL;
   decl_validate(d, app->rd, &app->limits, errs);
   const char *office_path = (d->type == DECL_VA || d->type == DECL_VD) ? "/port" : "/office";
   if (d->office && !has_problem_at(errs, office_path) && office_code(db, d->office, office) < 0)
@@ -140,7 +162,7 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
     errlist_add(errs, ppath, "party_role",
                 "%s is not registered as the %s this declaration needs", pnid,
                 d->type == DECL_IM ? "importer" : d->type == DECL_EX ? "exporter" : "carrier");
-  if (!(rs = ruleset_acquire(app))) {
+  if (!(rs = job->rs = ruleset_acquire(app))) {
     errlist_add(errs, "", "rules_unavailable", "routing rules cannot be read");
     return SUBMIT_UNAVAILABLE;
   }
@@ -170,35 +192,48 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
                 "no routing rule applies to this declaration; the administrator must add one");
     goto done;
   }
-  content = decl_to_text(d);
+  content = job->content = decl_to_text(d);
   if (!content) {
     errlist_add(errs, "", "encode_failed", "the declaration could not be encoded");
     goto done;
   }
   crypto_sha256_hex(content, strlen(content), hash);
-  if (as && !(as_text = assessment_to_text(as))) {
+  if (as && !(as_text = job->as_text = assessment_to_text(as))) {
     errlist_add(errs, "", "encode_failed", "the assessment could not be encoded");
     goto done;
   }
-  struct decl_reg reg = {.d = d,
-                         .office_code = office,
-                         .content = content,
-                         .content_hash = hash,
-                         .declarant_id = caller->party_id,
-                         .principal_id = principal.id,
-                         .actor = caller->login,
-                         .origin = origin,
-                         .route = route,
-                         .ruleset = rs->version,
-                         .docs = docs,
-                         .n_docs = n_docs,
-                         .principal_nid = pnid ? pnid : caller->party_nid,
-                         .errs = errs,
-                         .assessment = as,
-                         .assessment_json = as_text};
-  struct register_args ra = {.reg = &reg, .hook = hook, .errs_n = errs->n,
-                             .errs_dropped = errs->dropped};
-  int rc = store_write_rerunnable(app->store, register_job, &ra);
+  job->reg = (struct decl_reg){.d = d,
+                               .office_code = office,
+                               .content = content,
+                               .content_hash = hash,
+                               .declarant_id = caller->party_id,
+                               .principal_id = principal.id,
+                               .actor = caller->login,
+                               .origin = origin,
+                               .route = route,
+                               .ruleset = rs->version,
+                               .docs = docs,
+                               .n_docs = n_docs,
+                               .principal_nid = pnid ? pnid : caller->party_nid,
+                               .errs = errs,
+                               .assessment = as,
+                               .assessment_json = as_text};
+  job->ra = (struct register_args){.reg = &job->reg, .hook = hook, .errs_n = errs->n,
+                                   .errs_dropped = errs->dropped};
+  *out_job = job;
+  return SUBMIT_PENDING;
+done:
+  job_release(job);
+  return out;
+}
+
+int submit_job_write(struct db *db, void *job) {
+  return register_job(db, &((struct submit_job *)job)->ra);
+}
+
+enum submit_outcome submit_finish(struct submit_job *job, int rc, int64_t *id) {
+  struct errlist *errs = job->reg.errs;
+  enum submit_outcome out = SUBMIT_UNAVAILABLE;
   if (rc == -SW_EVALIDATION) {
     out = SUBMIT_INVALID;
   } else if (rc == -SW_ECONFLICT) {
@@ -208,13 +243,20 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
   } else if (rc < 0) {
     errlist_add(errs, "", "store_failed", "the declaration could not be stored; retry");
   } else {
-    *id = reg.id;
-    out = reg.existed ? SUBMIT_EXISTED : SUBMIT_CREATED;
-    if (!reg.existed) notify_bump(app->notify);
+    *id = job->reg.id;
+    out = job->reg.existed ? SUBMIT_EXISTED : SUBMIT_CREATED;
+    if (!job->reg.existed) notify_bump(job->app->notify);
   }
-done:
-  ruleset_release(app, rs);
-  free(as_text);
-  free(content);
+  job_release(job);
   return out;
+}
+
+enum submit_outcome submit_declaration(struct app *app, const struct caller *caller,
+                                       const char *origin, struct decl *d, struct arena *a,
+                                       struct errlist *errs, const struct submit_hook *hook,
+                                       int64_t *id) {
+  struct submit_job *job;
+  enum submit_outcome out = submit_prepare(app, caller, origin, d, a, errs, hook, &job);
+  if (out != SUBMIT_PENDING) return out;
+  return submit_finish(job, store_write_rerunnable(app->store, submit_job_write, job), id);
 }

@@ -18,6 +18,7 @@ enum submit_outcome {
   SUBMIT_FORBIDDEN,   /* no mandate to declare for the principal (errs has one entry) */
   SUBMIT_CONFLICT,    /* the reference was used for other content */
   SUBMIT_UNAVAILABLE, /* rules or store failed; errs has one entry; retry later */
+  SUBMIT_PENDING,     /* submit_prepare only: the registration is ready to be written */
 };
 
 struct db;
@@ -38,5 +39,21 @@ enum submit_outcome submit_declaration(struct app *app, const struct caller *cal
                                        const char *origin, struct decl *d, struct arena *a,
                                        struct errlist *errs, const struct submit_hook *hook,
                                        int64_t *id);
+
+/* submit_declaration in two halves, for a caller that does not wait for the write (an
+ * HTTP worker that suspends the connection meanwhile). submit_prepare validates, routes
+ * and assesses; SUBMIT_PENDING with *job set (in arena a) means the registration is ready:
+ * run submit_job_write as a rerunnable store job (store_write_rerunnable or
+ * store_write_async), then submit_finish with its result. Any other outcome is final and
+ * needs no finish. */
+struct submit_job;
+enum submit_outcome submit_prepare(struct app *app, const struct caller *caller,
+                                   const char *origin, struct decl *d, struct arena *a,
+                                   struct errlist *errs, const struct submit_hook *hook,
+                                   struct submit_job **job);
+int submit_job_write(struct db *db, void *job);
+/* The outcome of the written job (rc: the store's result), *id on CREATED/EXISTED; frees
+ * what the job held. */
+enum submit_outcome submit_finish(struct submit_job *job, int rc, int64_t *id);
 
 #endif

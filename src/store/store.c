@@ -21,6 +21,8 @@ struct write_job {
   void *arg;
   int rc;
   int rerunnable; /* store_write_rerunnable: may go without a savepoint */
+  void (*on_done)(void *done_arg, int rc); /* store_write_async; else the caller waits */
+  void *done_arg;
   /* posted once, after the commit; only its caller waits. A semaphore rather than the
    * store's mutex and a condition variable: a woken caller then runs at once instead of
    * queueing for the mutex the writer holds while it wakes the rest of the batch. */
@@ -132,8 +134,11 @@ static void run_batch(struct store *s, struct write_job *jobs) {
   s->stats.batch_hist[batch_bucket(n)]++;
   pthread_mutex_unlock(&s->mu);
   for (struct write_job *j = jobs, *next; j; j = next) {
-    next = j->next; /* the job lives on its caller's stack: read next before waking it */
-    sem_post(&j->done);
+    next = j->next; /* the job lives with its caller: read next before waking it */
+    if (j->on_done)
+      j->on_done(j->done_arg, j->rc);
+    else
+      sem_post(&j->done);
   }
 }
 
@@ -162,27 +167,46 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
-static int enqueue_and_wait(struct store *s, store_write_fn fn, void *arg, int rerunnable) {
-  struct write_job job = {.fn = fn, .arg = arg, .rerunnable = rerunnable};
-  if (sem_init(&job.done, 0, 0) != 0) return -SW_ENOMEM;
+/* Queues job for the writer; -SW_ESHUTDOWN once the store is stopping. */
+static int enqueue(struct store *s, struct write_job *job) {
   pthread_mutex_lock(&s->mu);
   if (s->stopping) {
     pthread_mutex_unlock(&s->mu);
-    sem_destroy(&job.done);
     return -SW_ESHUTDOWN;
   }
   if (s->tail)
-    s->tail->next = &job;
+    s->tail->next = job;
   else
-    s->head = &job;
-  s->tail = &job;
+    s->head = job;
+  s->tail = job;
   s->stats.queue_depth++;
   pthread_cond_signal(&s->work);
   pthread_mutex_unlock(&s->mu);
+  return 0;
+}
+
+static int enqueue_and_wait(struct store *s, store_write_fn fn, void *arg, int rerunnable) {
+  struct write_job job = {.fn = fn, .arg = arg, .rerunnable = rerunnable};
+  if (sem_init(&job.done, 0, 0) != 0) return -SW_ENOMEM;
+  int rc = enqueue(s, &job);
+  if (rc < 0) {
+    sem_destroy(&job.done);
+    return rc;
+  }
   while (sem_wait(&job.done) != 0) { /* EINTR: a signal handler ran; wait on */
   }
   sem_destroy(&job.done); /* allowed once sem_wait returned, even while sem_post ends */
   return job.rc;
+}
+
+size_t store_async_size(void) { return sizeof(struct write_job); }
+
+int store_write_async(struct store *s, struct store_async *slot, store_write_fn fn, void *arg,
+                      int rerunnable, void (*on_done)(void *done_arg, int rc), void *done_arg) {
+  struct write_job *job = (struct write_job *)slot;
+  *job = (struct write_job){.fn = fn, .arg = arg, .rerunnable = rerunnable, .on_done = on_done,
+                            .done_arg = done_arg};
+  return enqueue(s, job);
 }
 
 int store_write(struct store *s, store_write_fn fn, void *arg) {

@@ -37,6 +37,17 @@ int store_write(struct store *s, store_write_fn fn, void *arg);
  * not overwrite (reset its outputs on entry). */
 int store_write_rerunnable(struct store *s, store_write_fn fn, void *arg);
 
+/* A write job whose caller does not wait: on_done(done_arg, rc) runs on the writer thread once
+ * the job's transaction is committed (or failed), with what store_write would return; it
+ * must be quick and must not use the store. slot is the job's storage, of
+ * store_async_size() bytes aligned like a pointer, and lives until on_done ran. rerunnable
+ * as for store_write_rerunnable. Returns 0, or -SW_ESHUTDOWN when the store is stopping
+ * (then on_done never runs). */
+struct store_async;
+size_t store_async_size(void);
+int store_write_async(struct store *s, struct store_async *slot, store_write_fn fn, void *arg,
+                      int rerunnable, void (*on_done)(void *done_arg, int rc), void *done_arg);
+
 /* For writers whose jobs never go on after a failed statement (they return the error and
  * the job's savepoint undoes them): the writer connection may skip per-statement
  * savepoints (db_statement_savepoints). Call before the first store_write. */
