@@ -56,6 +56,12 @@ const char *db_errmsg(struct db *db) { return db->ops->errmsg(db); }
 int db_backup(struct db *db, const char *dest_path) { return db->ops->backup(db, dest_path); }
 void db_checkpoint(struct db *db) { db->ops->checkpoint(db); }
 const char *db_dialect_id_type(struct db *db) { return db->ops->id_type; }
+int db_commit_unsynced(struct db *db) {
+  return db->ops->commit_unsynced ? db->ops->commit_unsynced(db) : db_exec(db, "COMMIT");
+}
+int db_sync_commits(struct db *db) {
+  return db->ops->sync_commits ? db->ops->sync_commits(db) : 0;
+}
 
 void db_statement_savepoints(struct db *db, int on) {
   if (db->ops->statement_savepoints) db->ops->statement_savepoints(db, on);

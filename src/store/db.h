@@ -40,6 +40,16 @@ int db_col_is_null(struct db_stmt *st, int col);
 /* Releases the statement's read locks early (it is reset anyway on next prepare). */
 void db_done(struct db_stmt *st);
 
+/* Commit in two steps, so that a group commit's sync overlaps the next transaction.
+ * db_commit_unsynced commits the open transaction: its changes are visible to other
+ * connections and survive a crash of this process, not yet a power loss. db_sync_commits
+ * then makes every commit of the connection so far durable; it may run on another thread
+ * while the connection runs its next transaction. Nothing may be acknowledged to anyone
+ * before it returned 0; after it failed, no commit of the connection is known durable.
+ * PostgreSQL: the COMMIT is durable already and db_sync_commits does nothing. */
+int db_commit_unsynced(struct db *db);
+int db_sync_commits(struct db *db);
+
 /* Executes one or more statements without parameters (DDL, BEGIN, COMMIT). */
 int db_exec(struct db *db, const char *sql);
 /* Rows changed by the last INSERT/UPDATE/DELETE. */

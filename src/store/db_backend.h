@@ -23,6 +23,9 @@ struct db_ops {
   const char *(*errmsg)(struct db *db);
   int (*backup)(struct db *db, const char *dest_path);
   void (*checkpoint)(struct db *db);
+  /* NULL when COMMIT is durable on its own (PostgreSQL): db.c then runs COMMIT */
+  int (*commit_unsynced)(struct db *db);
+  int (*sync_commits)(struct db *db); /* may be called from another thread */
   /* NULL when statements fail alone anyway (SQLite) */
   void (*statement_savepoints)(struct db *db, int on);
   /* cross-process wake-ups; NULL when the backend has none (SQLite) */

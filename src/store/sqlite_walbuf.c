@@ -15,12 +15,19 @@
  *
  * Only for connections with synchronous=FULL (db_sqlite.c opens every read-write
  * connection so): with NORMAL a commit would not sync, and readers could see a commit
- * whose frames are still in this buffer. */
+ * whose frames are still in this buffer.
+ *
+ * Deferred syncs (sqlite_walbuf_defer_syncs): while a thread has them on, its WAL syncs
+ * write the buffer to the OS but leave the fdatasync to whoever holds the file's sync
+ * descriptor (sqlite_walbuf_sync_fd). The writer commits so and lets another thread make
+ * the commit durable while it runs the next transaction; no caller is answered before. */
 #include "store/sqlite_walbuf.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define WALBUF_CAP (4 << 20) /* a commit of ~1,000 pages in one write */
 
@@ -28,6 +35,8 @@ struct walbuf_file {
   sqlite3_file base; /* base.pMethods = &walbuf_io */
   sqlite3_file *real; /* the default VFS's file, in the same allocation, after this */
   int is_wal;
+  int synced;  /* has been synced for real once (which also syncs a new file's directory) */
+  int sync_fd; /* WAL files: a descriptor of the same file, for sqlite_walbuf_sync_fd */
   char *buf; /* allocated at the first write of a WAL file */
   size_t len;
   sqlite3_int64 off; /* file offset of buf[0] */
@@ -36,6 +45,7 @@ struct walbuf_file {
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs walbuf_vfs;
 static sqlite3_io_methods walbuf_io;
+static _Thread_local int defer_syncs;
 
 #define REAL(f) (((struct walbuf_file *)(f))->real)
 #define RM(f) (REAL(f)->pMethods)
@@ -56,6 +66,7 @@ static int flush(struct walbuf_file *f) {
 static int wb_close(sqlite3_file *file) {
   struct walbuf_file *f = (struct walbuf_file *)file;
   int rc = flush(f), rc2 = RM(f)->xClose(f->real);
+  if (f->sync_fd >= 0) close(f->sync_fd);
   free(f->buf);
   f->buf = NULL;
   return rc != SQLITE_OK ? rc : rc2;
@@ -88,8 +99,12 @@ static int wb_truncate(sqlite3_file *file, sqlite3_int64 size) {
 }
 
 static int wb_sync(sqlite3_file *file, int flags) {
-  int rc = flush((struct walbuf_file *)file);
-  return rc != SQLITE_OK ? rc : RM(file)->xSync(REAL(file), flags);
+  struct walbuf_file *f = (struct walbuf_file *)file;
+  int rc = flush(f);
+  if (rc != SQLITE_OK) return rc;
+  if (defer_syncs && f->is_wal && f->synced && f->sync_fd >= 0) return SQLITE_OK;
+  if ((rc = RM(f)->xSync(f->real, flags)) == SQLITE_OK) f->synced = 1;
+  return rc;
 }
 
 static int wb_file_size(sqlite3_file *file, sqlite3_int64 *size) {
@@ -135,6 +150,7 @@ static int wb_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int f
   (void)vfs;
   struct walbuf_file *f = (struct walbuf_file *)file;
   memset(f, 0, sizeof *f);
+  f->sync_fd = -1;
   f->real = (sqlite3_file *)(f + 1);
   int rc = real_vfs->xOpen(real_vfs, name, f->real, flags, out_flags);
   if (rc != SQLITE_OK || !f->real->pMethods) {
@@ -142,8 +158,20 @@ static int wb_open(sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int f
     return rc;
   }
   f->is_wal = (flags & SQLITE_OPEN_WAL) != 0;
+  /* opened just after the real file, by name: the same file (SQLite never renames one) */
+  if (f->is_wal && name) f->sync_fd = open(name, O_RDONLY | O_CLOEXEC);
   f->base.pMethods = &walbuf_io;
   return SQLITE_OK;
+}
+
+void sqlite_walbuf_defer_syncs(int on) { defer_syncs = on; }
+
+int sqlite_walbuf_sync_fd(sqlite3 *db) {
+  sqlite3_file *file = NULL;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file) != SQLITE_OK ||
+      !file || file->pMethods != &walbuf_io)
+    return -1;
+  return ((struct walbuf_file *)file)->sync_fd;
 }
 
 static int wb_delete(sqlite3_vfs *v, const char *name, int sync_dir) {

@@ -1,5 +1,7 @@
 /* store.c - group commit: concurrent writers enqueue jobs; one thread runs a batch of them
- * in one BEGIN IMMEDIATE ... COMMIT and wakes each caller only after the COMMIT. */
+ * in one BEGIN IMMEDIATE ... COMMIT, and a second thread makes the commit durable and only
+ * then wakes each caller. The writer runs the next batch while the previous one syncs, so
+ * a batch costs the writer its SQL, not its SQL plus an fdatasync. */
 #include "store/store.h"
 
 #include <pthread.h>
@@ -44,6 +46,11 @@ struct store {
   pthread_cond_t work;     /* signalled when jobs are queued or on stop */
   struct write_job *head, *tail;
   int stopping;
+  pthread_t syncer;
+  pthread_cond_t committed; /* signalled when a batch awaits its sync, or on stop */
+  struct write_job *sync_head, *sync_tail; /* committed (or failed), not yet answered */
+  int writer_done;
+  int sync_failed; /* an fdatasync failed: no later commit is answered as durable */
   struct store_stats stats;
   pthread_key_t reader_key;
   struct reader_node *readers;
@@ -114,7 +121,7 @@ static int run_jobs(struct store *s, struct write_job *jobs, int fast) {
     for (struct write_job *j = jobs; j; j = j->next)
       if (j->rc >= 0) j->rc = rc;
   } else if ((rc = db_notify(s->writer, STORE_CHANNEL, s->node_id)) < 0 ||
-             (rc = db_exec(s->writer, "COMMIT")) < 0) {
+             (rc = db_commit_unsynced(s->writer)) < 0) {
     fprintf(stderr, "{\"level\":\"error\",\"msg\":\"commit failed\",\"error\":\"%s\"}\n",
             db_errmsg(s->writer));
     db_exec(s->writer, "ROLLBACK");
@@ -128,18 +135,54 @@ static void run_batch(struct store *s, struct write_job *jobs) {
   size_t n = 0;
   for (struct write_job *j = jobs; j; j = j->next) n++;
   if (run_jobs(s, jobs, 1) == RUN_AGAIN) run_jobs(s, jobs, 0);
+  struct write_job *last = jobs;
+  while (last->next) last = last->next;
   pthread_mutex_lock(&s->mu);
   s->stats.commits++;
   s->stats.jobs += n;
   s->stats.batch_hist[batch_bucket(n)]++;
+  if (s->sync_tail)
+    s->sync_tail->next = jobs;
+  else
+    s->sync_head = jobs;
+  s->sync_tail = last;
+  pthread_cond_signal(&s->committed);
   pthread_mutex_unlock(&s->mu);
-  for (struct write_job *j = jobs, *next; j; j = next) {
-    next = j->next; /* the job lives with its caller: read next before waking it */
-    if (j->on_done)
-      j->on_done(j->done_arg, j->rc);
-    else
-      sem_post(&j->done);
+}
+
+/* The syncer: takes every batch committed since its last sync, syncs once for all of them
+ * and wakes or resumes their callers. A failed sync fails those jobs and every later one:
+ * after an fdatasync error the kernel may have dropped the dirty pages, and a later sync
+ * that succeeds proves nothing about them (the store must be reopened). */
+static void *syncer_main(void *arg) {
+  struct store *s = arg;
+  prctl(PR_SET_NAME, "sw-syncer");
+  pthread_mutex_lock(&s->mu);
+  for (;;) {
+    while (!s->sync_head && !s->writer_done) pthread_cond_wait(&s->committed, &s->mu);
+    if (!s->sync_head) break;
+    struct write_job *jobs = s->sync_head;
+    s->sync_head = s->sync_tail = NULL;
+    int failed = s->sync_failed;
+    pthread_mutex_unlock(&s->mu);
+    if (!failed && db_sync_commits(s->writer) < 0) {
+      failed = 1;
+      fprintf(stderr, "{\"level\":\"error\",\"msg\":\"fdatasync of the write-ahead log"
+                      " failed; writes refused until the store is reopened\"}\n");
+    }
+    for (struct write_job *j = jobs, *next; j; j = next) {
+      next = j->next; /* the job lives with its caller: read next before waking it */
+      if (failed && j->rc >= 0) j->rc = -SW_EIO;
+      if (j->on_done)
+        j->on_done(j->done_arg, j->rc);
+      else
+        sem_post(&j->done);
+    }
+    pthread_mutex_lock(&s->mu);
+    if (failed) s->sync_failed = 1;
   }
+  pthread_mutex_unlock(&s->mu);
+  return NULL;
 }
 
 static void *writer_main(void *arg) {
@@ -167,12 +210,14 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
-/* Queues job for the writer; -SW_ESHUTDOWN once the store is stopping. */
+/* Queues job for the writer; -SW_ESHUTDOWN once the store is stopping, -SW_EIO after a
+ * failed sync. */
 static int enqueue(struct store *s, struct write_job *job) {
   pthread_mutex_lock(&s->mu);
-  if (s->stopping) {
+  if (s->stopping || s->sync_failed) {
+    int rc = s->stopping ? -SW_ESHUTDOWN : -SW_EIO;
     pthread_mutex_unlock(&s->mu);
-    return -SW_ESHUTDOWN;
+    return rc;
   }
   if (s->tail)
     s->tail->next = job;
@@ -246,6 +291,7 @@ int store_open(const char *path, struct store **out) {
            (unsigned long long)store_now_us());
   pthread_mutex_init(&s->mu, NULL);
   pthread_cond_init(&s->work, NULL);
+  pthread_cond_init(&s->committed, NULL);
   if (!s->path || pthread_key_create(&s->reader_key, NULL) != 0) {
     free(s->path);
     free(s);
@@ -255,7 +301,16 @@ int store_open(const char *path, struct store **out) {
   if ((rc = migrations_apply(s->writer)) < 0) goto fail;
   s->version = rc;
   s->job_reads_cheap = strcmp(db_backend_name(s->writer), "sqlite") == 0;
+  if (pthread_create(&s->syncer, NULL, syncer_main, s) != 0) {
+    rc = -SW_ENOMEM;
+    goto fail;
+  }
   if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
+    pthread_mutex_lock(&s->mu);
+    s->writer_done = 1;
+    pthread_cond_signal(&s->committed);
+    pthread_mutex_unlock(&s->mu);
+    pthread_join(s->syncer, NULL);
     rc = -SW_ENOMEM;
     goto fail;
   }
@@ -276,6 +331,11 @@ void store_free(struct store *s) {
   pthread_cond_signal(&s->work);
   pthread_mutex_unlock(&s->mu);
   pthread_join(s->thread, NULL);
+  pthread_mutex_lock(&s->mu);
+  s->writer_done = 1;
+  pthread_cond_signal(&s->committed);
+  pthread_mutex_unlock(&s->mu);
+  pthread_join(s->syncer, NULL);
   db_checkpoint(s->writer);
   db_close(s->writer);
   for (struct reader_node *r = s->readers, *n; r; r = n) {
@@ -286,6 +346,7 @@ void store_free(struct store *s) {
   pthread_key_delete(s->reader_key);
   pthread_mutex_destroy(&s->mu);
   pthread_cond_destroy(&s->work);
+  pthread_cond_destroy(&s->committed);
   free(s->path);
   free(s);
 }

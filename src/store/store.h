@@ -26,7 +26,8 @@ void store_free(struct store *s);
 
 /* A write job runs inside the writer's transaction, isolated by a savepoint: returning a
  * negative code rolls back only this job's changes. The caller blocks until the
- * transaction holding the job is committed (or failed), and gets the job's result. */
+ * transaction holding the job is committed and durable (or failed), and gets the job's
+ * result. After a failed sync of the log every write fails with -SW_EIO. */
 typedef int (*store_write_fn)(struct db *db, void *arg);
 int store_write(struct store *s, store_write_fn fn, void *arg);
 
@@ -37,12 +38,12 @@ int store_write(struct store *s, store_write_fn fn, void *arg);
  * not overwrite (reset its outputs on entry). */
 int store_write_rerunnable(struct store *s, store_write_fn fn, void *arg);
 
-/* A write job whose caller does not wait: on_done(done_arg, rc) runs on the writer thread once
- * the job's transaction is committed (or failed), with what store_write would return; it
- * must be quick and must not use the store. slot is the job's storage, of
- * store_async_size() bytes aligned like a pointer, and lives until on_done ran. rerunnable
- * as for store_write_rerunnable. Returns 0, or -SW_ESHUTDOWN when the store is stopping
- * (then on_done never runs). */
+/* A write job whose caller does not wait: on_done(done_arg, rc) runs on the store's syncer
+ * thread once the job's transaction is committed and durable (or failed), with what
+ * store_write would return; it must be quick and must not use the store. slot is the
+ * job's storage, of store_async_size() bytes aligned like a pointer, and lives until
+ * on_done ran. rerunnable as for store_write_rerunnable. Returns 0, or -SW_ESHUTDOWN when
+ * the store is stopping or -SW_EIO after a failed sync (then on_done never runs). */
 struct store_async;
 size_t store_async_size(void);
 int store_write_async(struct store *s, struct store_async *slot, store_write_fn fn, void *arg,
