@@ -1,6 +1,6 @@
 /* test_store.c - the SQLite store: migrations, group commit under concurrency, savepoint
  * isolation of failing jobs, rerunnable jobs without savepoints, statement errors, the
- * audit hash chain, backup. */
+ * audit hash chain, backup, the WAL buffer and commits whose sync comes after. */
 #include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -327,6 +327,41 @@ static void test_wal_buffered_writes(void **state) {
   assert_int_equal(store_open(f->path, &f->s), 0); /* for teardown */
 }
 
+/* The two-step commit on a connection of its own: what db_commit_unsynced commits is seen
+ * by other connections, db_sync_commits succeeds, and the WAL hook still folds the WAL
+ * back (it restarts instead of growing) when commits are left for the sync. */
+static void test_unsynced_commits(void **state) {
+  struct fixture *f = *state;
+  char path[160];
+  struct db *db, *other;
+  struct db_stmt *st;
+  snprintf(path, sizeof path, "%s/u.db", f->dir);
+  assert_int_equal(db_open_sqlite(path, 0, &db), 0);
+  assert_int_equal(db_exec(db, "CREATE TABLE blobs (b TEXT NOT NULL)"), 0);
+  for (int i = 0; i < 300; i++) { /* 6,000 pages: past the 4,000-frame checkpoint */
+    int rows = 20;
+    assert_int_equal(db_exec(db, "BEGIN IMMEDIATE"), 0);
+    assert_int_equal(big_job(db, &rows), 0);
+    assert_int_equal(db_commit_unsynced(db), 0);
+    assert_int_equal(db_sync_commits(db), 0);
+  }
+  assert_int_equal(db_open_sqlite(path, 1, &other), 0);
+  assert_int_equal(db_prepare(other, "SELECT count(*) FROM blobs", &st), 0);
+  assert_int_equal(db_step(st), 1);
+  assert_int_equal(db_col_int64(st, 0), 6000);
+  db_done(st);
+  db_close(other);
+  char wal[180];
+  snprintf(wal, sizeof wal, "%s-wal", path);
+  FILE *w = fopen(wal, "rb");
+  assert_non_null(w);
+  fseek(w, 0, SEEK_END);
+  long size = ftell(w);
+  fclose(w);
+  assert_true(size < 20L * 1024 * 1024); /* 6,000 frames would be ~24 MiB */
+  db_close(db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_migrations_idempotent, setup, teardown),
@@ -337,6 +372,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_audit_detects_deletion, setup, teardown),
       cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wal_buffered_writes, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_unsynced_commits, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
