@@ -83,6 +83,7 @@ int auth_check(struct http_req *r) {
       /* A public route (such as signing in) goes on as anonymous; others refuse. */
       if (r->route->access & ACC_PUBLIC) {
         memset(&r->caller, 0, sizeof r->caller);
+        r->csrf_refused = 1;
         return 0;
       }
       reply_error(r, 403, "", "csrf", "missing or wrong X-CSRF-Token header");

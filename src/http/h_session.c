@@ -119,9 +119,16 @@ out:
 
 static int logout_write(struct db *db, void *arg) { return idn_session_delete(db, arg); }
 
+/* Signs the browser out: its session is deleted and the cookie cleared. A live session's
+ * sign-out needs its X-CSRF-Token like every other change, so another site cannot sign a
+ * user out; an expired or unknown cookie is just cleared. */
 void h_session_delete(struct http_req *r) {
   const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, AUTH_COOKIE);
   char hash[65];
+  if (r->csrf_refused) {
+    reply_error(r, 403, "", "csrf", "missing or wrong X-CSRF-Token header");
+    return;
+  }
   if (cookie) {
     auth_secret_hash(cookie, hash);
     store_write(r->app->store, logout_write, hash);

@@ -26,6 +26,7 @@ struct http_req {
   char *body; /* NUL-terminated; body_len excludes the NUL */
   size_t body_len, body_cap;
   int body_too_big, bad_framing;
+  int csrf_refused; /* a session cookie without its X-CSRF-Token, on a public route */
   const char *param_names[HTTP_MAX_PARAMS];
   const char *param_values[HTTP_MAX_PARAMS];
   int nparams;

@@ -69,10 +69,21 @@ describe('browser session', () => {
   });
 
   test('DELETE /v1/session clears the cookie, and the old cookie no longer works', async () => {
-    const own = cookieOf(await signIn('trader1'));
+    const signed = await signIn('trader1');
+    const own = cookieOf(signed);
     const ok = await api(sys.base, 'GET', '/v1/me', { headers: { cookie: `sw_session=${own}` } });
     assert.equal(ok.status, 200);
-    const out = await api(sys.base, 'DELETE', '/v1/session', { headers: { cookie: `sw_session=${own}` } });
+    // without its CSRF token (as another site would send it) the session stays
+    for (const token of [undefined, 'wrong']) {
+      const headers = { cookie: `sw_session=${own}`, ...(token ? { 'x-csrf-token': token } : {}) };
+      const refused = await api(sys.base, 'DELETE', '/v1/session', { headers });
+      assertProblem(refused, 403, 'csrf');
+      assert.equal(refused.headers.get('set-cookie'), null);
+    }
+    assert.equal((await api(sys.base, 'GET', '/v1/me',
+      { headers: { cookie: `sw_session=${own}` } })).status, 200);
+    const out = await api(sys.base, 'DELETE', '/v1/session',
+      { headers: { cookie: `sw_session=${own}`, 'x-csrf-token': signed.json.csrf } });
     assert.equal(out.status, 204);
     const sc = out.headers.get('set-cookie') || '';
     assert.match(sc, /sw_session=;/);
