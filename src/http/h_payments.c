@@ -209,9 +209,14 @@ struct guarantee_job {
   const char *actor, *origin;
 };
 
+/* Registers the guarantee and, in the same transaction, releases the party's goods
+ * awaiting payment that it now secures. */
 static int guarantee_write(struct db *db, void *arg) {
   struct guarantee_job *j = arg;
-  return guarantee_add(db, &j->g, j->actor, j->origin);
+  int rc = guarantee_add(db, &j->g, j->actor, j->origin);
+  if (rc < 0) return rc;
+  rc = decl_settle_awaiting(db, j->g.party_id, j->actor);
+  return rc < 0 ? rc : 0;
 }
 
 void h_guarantees_list(struct http_req *r) {

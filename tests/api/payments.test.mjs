@@ -166,6 +166,22 @@ test('a guarantee never goes negative: too small a guarantee leaves the goods aw
   assert.equal(notAdmin.status, 403);
 });
 
+test('a guarantee registered later releases the goods awaiting payment that it secures', async () => {
+  const d = await submitApproved('trader2', shrimp(TRADER2, '800.00'));
+  assert.equal(d.status, 'awaiting_payment');
+  const g = await api(s.base, 'POST', '/v1/guarantees', { token: tk('admin'), body: {
+    number: 'G-LATER-1', party: TRADER2, kind: 'bank', issuer: 'Bank of Ningbo',
+    amount: '100000.00', valid_from: '2026-01-01', valid_to: '2030-12-31' } });
+  assert.equal(g.status, 201, g.text);
+  const after = (await api(s.base, 'GET', `/v1/declarations/${d.id}`, { token: tk('trader2') })).json;
+  assert.equal(after.status, 'released');
+  assert.equal(after.bill.status, 'secured');
+  assert.equal((await bill(after.bill.number, 'trader2')).json.guarantee, 'G-LATER-1');
+  const ev = (await api(s.base, 'GET', `/v1/declarations/${d.id}/events`, { token: tk('trader2') })).json;
+  const items = ev.items ?? ev;
+  assert.ok(items.some((e) => e.kind === 'status' && e.status === 'released'));
+});
+
 test('a bank sees only the bills of parties that signed an agreement with it', async () => {
   const r = await api(s.base, 'POST', '/v1/declarations', { token: tk('trader1'), body: shrimp(TRADER1, '100.00') });
   const number = r.json.bill.number;
