@@ -99,5 +99,14 @@ int audit_verify(struct db *db, int64_t *rows, int64_t *bad_seq) {
     (*rows)++;
   }
   db_done(st);
-  return rc < 0 ? rc : 0;
+  if (rc < 0) return rc;
+  /* the chain alone cannot see its newest rows cut off: the "audit" counter, in another
+     table and taken by every append, says how many there were */
+  int64_t appends = 0;
+  if ((rc = counter_value(db, "audit", &appends)) < 0) return rc;
+  if (appends > *rows) {
+    *bad_seq = *rows + 1;
+    return -SW_ECONFLICT;
+  }
+  return 0;
 }

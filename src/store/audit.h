@@ -13,7 +13,9 @@ int audit_append(struct db *db, const char *actor, const char *origin, const cha
                  const char *object, const char *detail);
 
 /* Walks the whole chain. Returns 0 when intact (rows counted in *rows), -SW_ECONFLICT when
- * a row was altered, removed or reordered (*bad_seq is the first bad row). */
+ * a row was altered, removed or reordered, or when fewer rows are left than were appended
+ * (the newest cut off: the "audit" counter counts every append); *bad_seq is the first bad
+ * or missing row. */
 int audit_verify(struct db *db, int64_t *rows, int64_t *bad_seq);
 
 #endif

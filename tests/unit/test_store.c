@@ -251,6 +251,19 @@ static void test_audit_detects_deletion(void **state) {
   assert_int_equal(bad, 2);
 }
 
+static void test_audit_detects_cut_tail(void **state) {
+  struct fixture *f = *state;
+  int n = 4;
+  int64_t rows, bad;
+  assert_int_equal(store_write(f->s, audit_job, &n), 0);
+  assert_int_equal(audit_verify(store_reader(f->s), &rows, &bad), 0);
+  assert_int_equal(rows, 4);
+  tamper(f->path, "DELETE FROM audit WHERE seq >= 3"); /* the chain left is intact */
+  assert_int_equal(audit_verify(store_reader(f->s), &rows, &bad), -SW_ECONFLICT);
+  assert_int_equal(rows, 2);
+  assert_int_equal(bad, 3);
+}
+
 static void test_backup(void **state) {
   struct fixture *f = *state;
   struct add_party a = {.nid = "BACKUP-1"};
@@ -370,6 +383,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_unique_violation_maps_to_exists, setup, teardown),
       cmocka_unit_test_setup_teardown(test_audit_chain, setup, teardown),
       cmocka_unit_test_setup_teardown(test_audit_detects_deletion, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_audit_detects_cut_tail, setup, teardown),
       cmocka_unit_test_setup_teardown(test_backup, setup, teardown),
       cmocka_unit_test_setup_teardown(test_wal_buffered_writes, setup, teardown),
       cmocka_unit_test_setup_teardown(test_unsynced_commits, setup, teardown),
