@@ -207,6 +207,16 @@ describe('the portal', () => {
     await row.locator('li[data-agency="CUSTOMS"][data-state="approved"]').waitFor();
     await row.locator('li[data-agency="QUARANTINE"][data-state="approved"]').waitFor();
     await trader.shot('dashboard');
+
+    // the duties: its bill, secured by the party's guarantee, links back to it
+    await page.click('nav a[href="#/bills"]');
+    const bill = page.locator(`#bills-list tr[data-number="B${decl.number}"]`);
+    await bill.waitFor();
+    assert.equal(await bill.getAttribute('data-status'), 'secured');
+    assert.match(await bill.textContent(), /G-DEMO-0001/);
+    await trader.shot('bills');
+    await bill.getByRole('link', { name: decl.number }).click();
+    await page.waitForSelector('#decl-status .badge[data-status="released"]');
     for (const p of [trader, customs, quarantine]) await clean(p);
   });
 

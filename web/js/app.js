@@ -15,6 +15,7 @@ import { rulesView } from './views/rules.js';
 import { usersView } from './views/users.js';
 import { relTimesView } from './views/reltimes.js';
 import { feesView } from './views/fees.js';
+import { billsView } from './views/bills.js';
 
 const PARTY = ['declarant'];
 const AGENCY = ['officer', 'supervisor'];
@@ -31,6 +32,7 @@ const ROUTES = [
   { re: /^\/declarations\/new$/, view: declFormView, roles: PARTY },
   { re: /^\/declarations\/(\d+)$/, view: declarationView, roles: ANY, params: ['id'] },
   { re: /^\/inbox$/, view: inboxView, roles: [...AGENCY, ...ADMIN] },
+  { re: /^\/bills$/, view: billsView, roles: ANY },
   { re: /^\/admin\/rules$/, view: rulesView, roles: [...ADMIN, 'supervisor'] },
   { re: /^\/admin\/users$/, view: usersView, roles: ADMIN },
 ];
@@ -93,13 +95,14 @@ function navLinks(user) {
   const role = user?.role;
   const links = [];
   if (PARTY.includes(role)) {
-    links.push(['#/declarations', t('nav.declarations')], ['#/declarations/new', t('nav.new')]);
+    links.push(['#/declarations', t('nav.declarations')], ['#/declarations/new', t('nav.new')],
+      ['#/bills', t('nav.bills')]);
   } else if (AGENCY.includes(role)) {
     links.push(['#/inbox', t('nav.inbox')]);
     if (role === 'supervisor') links.push(['#/admin/rules', t('nav.rules')]);
   } else if (ADMIN.includes(role)) {
     links.push(['#/admin/rules', t('nav.rules')], ['#/admin/users', t('nav.users')],
-      ['#/declarations', t('nav.all_declarations')]);
+      ['#/declarations', t('nav.all_declarations')], ['#/bills', t('nav.bills')]);
   }
   links.push(['#/status', t('nav.status')]);
   links.push(['#/release-times', t('nav.release_times')], ['#/fees', t('nav.fees')]);
