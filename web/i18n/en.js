@@ -542,7 +542,7 @@ export default {
   'bills.title': 'Duty and tax bills',
   'bills.intro': 'The duties and taxes assessed on your declarations. A bill secured by a guarantee let the goods go before payment; it still has to be paid.',
   'bills.none': 'No bills yet. Goods declarations with duties or taxes to pay get one when they are registered.',
-  'bills.caption': '{n} bills, newest first (at most 200)',
+  'bills.caption': 'Newest first, at most 200',
   'bills.col.number': 'Bill',
   'bills.col.declaration': 'Declaration',
   'bills.col.amount': 'Amount',

@@ -34,7 +34,7 @@ export async function billsView(ctx) {
     h('td', { 'data-label': t('bills.col.guarantee') }, b.guarantee || '—')));
   ctx.main.append(h('section', { class: 'card' }, h('div', { class: 'table-scroll' },
     h('table', { class: 'list', id: 'bills-list' },
-      h('caption', null, t('bills.caption', { n: items.length })),
+      h('caption', null, t('bills.caption')),
       h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(`bills.col.${c}`))))),
       h('tbody', null, rows)))));
 }
