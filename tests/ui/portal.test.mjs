@@ -217,6 +217,15 @@ describe('the portal', () => {
     await trader.shot('bills');
     await bill.getByRole('link', { name: decl.number }).click();
     await page.waitForSelector('#decl-status .badge[data-status="released"]');
+
+    // the enterprise's permits with what is left to draw (the demo's quarantine permit)
+    await page.click('nav a[href="#/permits"]');
+    const permit = page.locator('#permits-list tr[data-number="QP-2026-000001"]');
+    await permit.waitFor();
+    assert.equal(await permit.getAttribute('data-status'), 'valid');
+    assert.match(await permit.textContent(), /0202 Frozen beef: 100000(\.0+)? of 100000(\.0+)? KGM left/);
+    assert.match(await permit.textContent(), /0 of 10/);
+    await trader.shot('permits');
     for (const p of [trader, customs, quarantine]) await clean(p);
   });
 

@@ -16,6 +16,7 @@ import { usersView } from './views/users.js';
 import { relTimesView } from './views/reltimes.js';
 import { feesView } from './views/fees.js';
 import { billsView } from './views/bills.js';
+import { permitsView } from './views/permits.js';
 
 const PARTY = ['declarant'];
 const AGENCY = ['officer', 'supervisor'];
@@ -33,6 +34,7 @@ const ROUTES = [
   { re: /^\/declarations\/(\d+)$/, view: declarationView, roles: ANY, params: ['id'] },
   { re: /^\/inbox$/, view: inboxView, roles: [...AGENCY, ...ADMIN] },
   { re: /^\/bills$/, view: billsView, roles: ANY },
+  { re: /^\/permits$/, view: permitsView, roles: ANY },
   { re: /^\/admin\/rules$/, view: rulesView, roles: [...ADMIN, 'supervisor'] },
   { re: /^\/admin\/users$/, view: usersView, roles: ADMIN },
 ];
@@ -96,9 +98,9 @@ function navLinks(user) {
   const links = [];
   if (PARTY.includes(role)) {
     links.push(['#/declarations', t('nav.declarations')], ['#/declarations/new', t('nav.new')],
-      ['#/bills', t('nav.bills')]);
+      ['#/bills', t('nav.bills')], ['#/permits', t('nav.permits')]);
   } else if (AGENCY.includes(role)) {
-    links.push(['#/inbox', t('nav.inbox')]);
+    links.push(['#/inbox', t('nav.inbox')], ['#/permits', t('nav.permits')]);
     if (role === 'supervisor') links.push(['#/admin/rules', t('nav.rules')]);
   } else if (ADMIN.includes(role)) {
     links.push(['#/admin/rules', t('nav.rules')], ['#/admin/users', t('nav.users')],
