@@ -58,9 +58,10 @@ void req_park(struct http_req *r);
 
 /* Instead of answering now, has fn(db, arg) run as a rerunnable write job
  * (store_write_rerunnable) without holding a worker thread: the connection is suspended
- * until the job's transaction is committed, then cont(r, rc) runs in the handler's place
- * and must answer. cont always runs once, also when the client went away meanwhile (its
- * answer is then dropped), so it may free what the handler kept in r->state. */
+ * until the job's transaction is committed and durable, then cont(r, rc) runs in the
+ * handler's place and must answer. cont always runs once, also when the client went away
+ * meanwhile (its answer is then dropped), so it may free what the handler kept in
+ * r->state. */
 void req_write_async(struct http_req *r, store_write_fn fn, void *arg,
                      void (*cont)(struct http_req *r, int rc));
 
