@@ -131,12 +131,10 @@ static int run_jobs(struct store *s, struct write_job *jobs, int fast) {
   return 0;
 }
 
-static void run_batch(struct store *s, struct write_job *jobs) {
-  size_t n = 0;
-  for (struct write_job *j = jobs; j; j = j->next) n++;
+/* Runs the n jobs from jobs to last and hands them to the syncer. */
+static void run_batch(struct store *s, struct write_job *jobs, struct write_job *last,
+                      size_t n) {
   if (run_jobs(s, jobs, 1) == RUN_AGAIN) run_jobs(s, jobs, 0);
-  struct write_job *last = jobs;
-  while (last->next) last = last->next;
   pthread_mutex_lock(&s->mu);
   s->stats.commits++;
   s->stats.jobs += n;
@@ -185,6 +183,15 @@ static void *syncer_main(void *arg) {
   return NULL;
 }
 
+/* Ends the syncer once it has answered every committed batch (the writer has stopped). */
+static void stop_syncer(struct store *s) {
+  pthread_mutex_lock(&s->mu);
+  s->writer_done = 1;
+  pthread_cond_signal(&s->committed);
+  pthread_mutex_unlock(&s->mu);
+  pthread_join(s->syncer, NULL);
+}
+
 static void *writer_main(void *arg) {
   struct store *s = arg;
   prctl(PR_SET_NAME, "sw-writer"); /* for top -H, perf and /proc */
@@ -203,7 +210,7 @@ static void *writer_main(void *arg) {
     last->next = NULL;
     s->stats.queue_depth -= n;
     pthread_mutex_unlock(&s->mu);
-    run_batch(s, jobs);
+    run_batch(s, jobs, last, n);
     pthread_mutex_lock(&s->mu);
   }
   pthread_mutex_unlock(&s->mu);
@@ -306,11 +313,7 @@ int store_open(const char *path, struct store **out) {
     goto fail;
   }
   if (pthread_create(&s->thread, NULL, writer_main, s) != 0) {
-    pthread_mutex_lock(&s->mu);
-    s->writer_done = 1;
-    pthread_cond_signal(&s->committed);
-    pthread_mutex_unlock(&s->mu);
-    pthread_join(s->syncer, NULL);
+    stop_syncer(s);
     rc = -SW_ENOMEM;
     goto fail;
   }
@@ -331,11 +334,7 @@ void store_free(struct store *s) {
   pthread_cond_signal(&s->work);
   pthread_mutex_unlock(&s->mu);
   pthread_join(s->thread, NULL);
-  pthread_mutex_lock(&s->mu);
-  s->writer_done = 1;
-  pthread_cond_signal(&s->committed);
-  pthread_mutex_unlock(&s->mu);
-  pthread_join(s->syncer, NULL);
+  stop_syncer(s);
   db_checkpoint(s->writer);
   db_close(s->writer);
   for (struct reader_node *r = s->readers, *n; r; r = n) {
