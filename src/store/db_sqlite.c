@@ -61,7 +61,6 @@ static int have_walbuf; /* sqlite_walbuf registered: read-write connections use 
 
 /* Process-wide settings, before SQLite's first use: no memory statistics, which would take
  * one global mutex around every allocation of every connection; the WAL-gathering VFS. */
-
 static void sqlite_setup(void) {
   sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
   sqlite3_initialize();
@@ -78,7 +77,8 @@ int db_open_sqlite(const char *path, int readonly, struct db **out) {
   int flags = SQLITE_OPEN_NOMUTEX | (readonly ? SQLITE_OPEN_READONLY
                                               : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   /* read-write connections are synchronous=FULL (below), as sqlite_walbuf requires */
-  int rc = sqlite3_open_v2(path, &db->h, flags, !readonly && have_walbuf ? SQLITE_WALBUF_VFS : NULL);
+  int rc = sqlite3_open_v2(path, &db->h, flags,
+                           !readonly && have_walbuf ? SQLITE_WALBUF_VFS : NULL);
   if (rc != SQLITE_OK) goto fail;
   sqlite3_busy_timeout(db->h, 10000);
   sqlite3_extended_result_codes(db->h, 1);
@@ -182,13 +182,21 @@ static void lite_checkpoint(struct db *d) {
   sqlite3_exec(LDB(d)->h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
 }
 
-/* Counts the WAL's frames after each commit and folds the WAL back (PASSIVE: never waits
- * for readers) once it is long, as SQLite's own autocheckpoint would; not inside an
+/* Folds the WAL back into the database file (PASSIVE: never waits for readers) once the
+ * last commit left it long, as SQLite's own autocheckpoint would. */
+static void fold_wal_if_long(struct lite_db *db) {
+  if (db->wal_frames >= WAL_CHECKPOINT_FRAMES)
+    sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+/* Counts the WAL's frames after each commit and folds it when long; not inside an
  * unsynced commit, whose checkpoint must not run while its syncs are deferred. */
 static int lite_wal_hook(void *arg, sqlite3 *h, const char *name, int frames) {
+  (void)h;
+  (void)name;
   struct lite_db *db = arg;
   db->wal_frames = frames;
-  if (!db->in_unsynced && frames >= WAL_CHECKPOINT_FRAMES) sqlite3_wal_checkpoint(h, name);
+  if (!db->in_unsynced) fold_wal_if_long(db);
   return SQLITE_OK;
 }
 
@@ -204,8 +212,7 @@ static int lite_commit_unsynced(struct db *d) {
   db->in_unsynced = 0;
   if (rc < 0) return rc;
   atomic_store(&db->sync_fd, sqlite_walbuf_sync_fd(db->h));
-  if (db->wal_frames >= WAL_CHECKPOINT_FRAMES)
-    sqlite3_wal_checkpoint_v2(db->h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  fold_wal_if_long(db);
   return 0;
 }
 

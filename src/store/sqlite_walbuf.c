@@ -8,10 +8,10 @@
  *     which syncs the WAL at each commit, before the commit becomes visible to readers),
  *   - a write does not continue the buffered range, or would overflow the buffer,
  *   - the connection reads, truncates, sizes, controls or closes the file.
- * So no other connection can read a frame before it is on disk, and the connection itself
- * never reads around its own buffer. What a commit promises is unchanged: the commit
- * returns only after the sync, and a failed write surfaces at the latest there, failing
- * the commit.
+ * So no other connection can read a frame before it is in the file, and the connection
+ * itself never reads around its own buffer. A failed write surfaces at the latest at the
+ * sync, failing the commit; unless syncs are deferred (below), the commit returns only
+ * after the sync, as without this VFS.
  *
  * Only for connections with synchronous=FULL (db_sqlite.c opens every read-write
  * connection so): with NORMAL a commit would not sync, and readers could see a commit
