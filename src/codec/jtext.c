@@ -26,10 +26,12 @@ void jt_put(struct jtext *b, const char *s, size_t n) {
 
 void jt_cstr(struct jtext *b, const char *s) { jt_put(b, s, strlen(s)); }
 
-size_t jt_utf8_seq(const unsigned char *s, size_t avail) {
+/* jt_utf8_seq that also gives the code point decoded. */
+static size_t utf8_decode(const unsigned char *s, size_t avail, unsigned *out) {
   unsigned c = s[0];
   size_t len;
   unsigned cp;
+  *out = c;
   if (c < 0x80) return 1;
   if (c >= 0xC2 && c <= 0xDF) len = 2, cp = c & 0x1F;
   else if (c >= 0xE0 && c <= 0xEF) len = 3, cp = c & 0x0F;
@@ -43,7 +45,13 @@ size_t jt_utf8_seq(const unsigned char *s, size_t avail) {
   if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
       (cp >= 0xD800 && cp <= 0xDFFF))
     return 0;
+  *out = cp;
   return len;
+}
+
+size_t jt_utf8_seq(const unsigned char *s, size_t avail) {
+  unsigned cp;
+  return utf8_decode(s, avail, &cp);
 }
 
 /* A string literal of n bytes, escaped as jansson escapes it; with ensure_ascii every
@@ -56,7 +64,8 @@ static void put_string(struct jtext *b, const char *str, size_t n, bool ensure_a
       s++;
       continue;
     }
-    size_t len = jt_utf8_seq(s, (size_t)(end - s));
+    unsigned cp;
+    size_t len = utf8_decode(s, (size_t)(end - s), &cp);
     if (!len) {
       b->fail = true;
       return;
@@ -76,9 +85,7 @@ static void put_string(struct jtext *b, const char *str, size_t n, bool ensure_a
     case '\n': memcpy(esc, "\\n", 2); break;
     case '\r': memcpy(esc, "\\r", 2); break;
     case '\t': memcpy(esc, "\\t", 2); break;
-    default: {
-      unsigned cp = len == 1 ? *s : len == 2 ? *s & 0x1Fu : len == 3 ? *s & 0x0Fu : *s & 0x07u;
-      for (size_t i = 1; i < len; i++) cp = (cp << 6) | (s[i] & 0x3Fu);
+    default:
       if (cp < 0x10000) {
         w = snprintf(esc, sizeof esc, "\\u%04X", cp);
       } else {
@@ -86,7 +93,6 @@ static void put_string(struct jtext *b, const char *str, size_t n, bool ensure_a
         w = snprintf(esc, sizeof esc, "\\u%04X\\u%04X", 0xD800u | (cp >> 10),
                      0xDC00u | (cp & 0x3FFu));
       }
-    }
     }
     jt_put(b, esc, (size_t)w);
     s += len;

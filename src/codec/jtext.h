@@ -1,6 +1,7 @@
 /* jtext.h - a growing text buffer (jt_put, jt_cstr, jt_finish), and JSON values written
- * into it byte for byte as jansson's json_dumps(..., JSON_COMPACT) writes them (no
- * JSON_ENSURE_ASCII), for hot paths that would otherwise build a tree only to dump it. */
+ * into it byte for byte as jansson's json_dumps(..., JSON_COMPACT) writes them: strings
+ * and integers for hot paths that would otherwise build a tree only to dump it, and whole
+ * jansson values (jt_json), with or without JSON_ENSURE_ASCII. */
 #ifndef SW_JTEXT_H
 #define SW_JTEXT_H
 #include <stdbool.h>
@@ -29,9 +30,11 @@ size_t jt_utf8_seq(const unsigned char *s, size_t avail);
 void jt_int(struct jtext *b, int64_t v);
 /* Appends a jansson value exactly as json_dumps(v, JSON_COMPACT) writes it, or with
  * ensure_ascii as json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII) does; sets fail on NULL
- * or nesting deeper than 2048. Several times faster than jansson's own dump. */
+ * or nesting deeper than 2048. Faster than jansson's own dump, which goes through a
+ * callback per piece and decodes every character. */
 void jt_json(struct jtext *b, const json_t *v, bool ensure_ascii);
-/* jt_json into a new text (the caller frees it); NULL when out of memory. */
+/* jt_json into a new text (the caller frees it); NULL when out of memory, v is NULL or
+ * nested too deep. */
 char *jt_dumps(const json_t *v, bool ensure_ascii);
 /* The finished text (the caller frees it), or NULL after a failure (then freed here). */
 char *jt_finish(struct jtext *b);
