@@ -5,13 +5,13 @@
 #include <string.h>
 
 #include "codec/decl_json.h"
+#include "codec/jtext.h"
 #include "core/err.h"
 #include "http/app.h"
 #include "http/handlers.h"
 #include "http/notify.h"
 #include "http/submit.h"
 #include "store/decl_store.h"
-#include "codec/jtext.h"
 
 /* The numeric {id} path parameter; answers 404 and returns 0 when it is not one. */
 int64_t req_id_param(struct http_req *r, const char *name) {
@@ -65,6 +65,7 @@ static void reply_answer(struct http_req *r, unsigned status, int64_t id, struct
 struct submit_state {
   struct errlist *errs;
   struct submit_job *job;
+  struct submit_hook hook; /* reads ans inside the registration's transaction */
   struct answer ans;
 };
 
@@ -113,9 +114,8 @@ void h_decl_submit(struct http_req *r) {
   struct submit_state *st = arena_alloc(&r->arena, sizeof *st);
   struct errlist *errs = arena_alloc_uninit(&r->arena, sizeof *errs); /* errlist_init below */
   struct decl *d = arena_alloc(&r->arena, sizeof *d);
-  struct submit_hook *hook = arena_alloc(&r->arena, sizeof *hook);
   json_t *body;
-  if (!st || !errs || !d || !hook) {
+  if (!st || !errs || !d) {
     reply_error(r, 503, "", "unavailable", "out of memory");
     return;
   }
@@ -133,10 +133,10 @@ void h_decl_submit(struct http_req *r) {
     return;
   }
   st->errs = errs;
-  *hook = (struct submit_hook){.fn = read_answer, .arg = &st->ans};
+  st->hook = (struct submit_hook){.fn = read_answer, .arg = &st->ans};
   enum submit_outcome out =
       submit_prepare(r->app, &r->caller, r->client_ip, d, &r->arena, errs,
-                     store_job_reads_cheap(r->app->store) ? hook : NULL, &st->job);
+                     store_job_reads_cheap(r->app->store) ? &st->hook : NULL, &st->job);
   if (out == SUBMIT_PENDING) { /* registered without holding this thread */
     r->state = st;
     req_write_async(r, submit_job_write, st->job, submit_written);

@@ -45,23 +45,6 @@ static int has_problem_at(const struct errlist *e, const char *path) {
   return 0;
 }
 
-struct register_args {
-  struct decl_reg *reg;
-  const struct submit_hook *hook;
-  size_t errs_n, errs_dropped; /* the problem list before the job, which may run again */
-};
-
-/* Rerunnable (store_write_rerunnable): decl_register resets its outputs, the problem list
- * is cut back to what it was, and the hook's answer is read again. */
-static int register_job(struct db *db, void *arg) {
-  struct register_args *ra = arg;
-  ra->reg->errs->n = ra->errs_n;
-  ra->reg->errs->dropped = ra->errs_dropped;
-  int rc = decl_register(db, ra->reg);
-  if (rc >= 0 && ra->hook) rc = ra->hook->fn(db, ra->reg->id, ra->hook->arg);
-  return rc;
-}
-
 /* Lists every cited document with its type's agency and whether it is a permit of this
  * register; an unknown type is a problem at the document's type. */
 static struct decl_doc_ref *classify_documents(const struct ruleset *rs, const struct decl *d,
@@ -120,7 +103,8 @@ struct submit_job {
   char *content, *as_text;
   char hash[CRYPTO_HEX32_LEN], office[8];
   struct decl_reg reg;
-  struct register_args ra;
+  const struct submit_hook *hook;
+  size_t errs_n, errs_dropped; /* the problem list before the write, which may run again */
 };
 
 /* Releases what a prepared job holds. */
@@ -218,8 +202,9 @@ enum submit_outcome submit_prepare(struct app *app, const struct caller *caller,
                                .errs = errs,
                                .assessment = as,
                                .assessment_json = as_text};
-  job->ra = (struct register_args){.reg = &job->reg, .hook = hook, .errs_n = errs->n,
-                                   .errs_dropped = errs->dropped};
+  job->hook = hook;
+  job->errs_n = errs->n;
+  job->errs_dropped = errs->dropped;
   *out_job = job;
   return SUBMIT_PENDING;
 done:
@@ -227,8 +212,15 @@ done:
   return out;
 }
 
-int submit_job_write(struct db *db, void *job) {
-  return register_job(db, &((struct submit_job *)job)->ra);
+/* Rerunnable (store_write_rerunnable): decl_register resets its outputs, the problem list
+ * is cut back to what it was, and the hook runs again. */
+int submit_job_write(struct db *db, void *arg) {
+  struct submit_job *job = arg;
+  job->reg.errs->n = job->errs_n;
+  job->reg.errs->dropped = job->errs_dropped;
+  int rc = decl_register(db, &job->reg);
+  if (rc >= 0 && job->hook) rc = job->hook->fn(db, job->reg.id, job->hook->arg);
+  return rc;
 }
 
 enum submit_outcome submit_finish(struct submit_job *job, int rc, int64_t *id) {

@@ -51,7 +51,7 @@ enum submit_outcome submit_prepare(struct app *app, const struct caller *caller,
                                    const char *origin, struct decl *d, struct arena *a,
                                    struct errlist *errs, const struct submit_hook *hook,
                                    struct submit_job **job);
-int submit_job_write(struct db *db, void *job);
+int submit_job_write(struct db *db, void *job); /* a store_write_fn */
 /* The outcome of the written job (rc: the store's result), *id on CREATED/EXISTED; frees
  * what the job held. */
 enum submit_outcome submit_finish(struct submit_job *job, int rc, int64_t *id);
