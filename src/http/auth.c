@@ -34,6 +34,10 @@ static void unauthorized(struct http_req *r, const char *code, const char *msg) 
   reply_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"opensw\"");
 }
 
+void auth_refuse_csrf(struct http_req *r) {
+  reply_error(r, 403, "", "csrf", "missing or wrong X-CSRF-Token header");
+}
+
 int auth_check(struct http_req *r) {
   struct db *db = store_reader(r->app->store);
   const char *authz = req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
@@ -86,7 +90,7 @@ int auth_check(struct http_req *r) {
         r->csrf_refused = 1;
         return 0;
       }
-      reply_error(r, 403, "", "csrf", "missing or wrong X-CSRF-Token header");
+      auth_refuse_csrf(r);
       return -1;
     }
   }

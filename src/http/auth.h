@@ -11,6 +11,10 @@
  * the route's access rule and CSRF. Returns 0 to go on; otherwise it has answered
  * (401/403) and returns -1. */
 int auth_check(struct http_req *r);
+/* Answers 403 csrf: a session's change without its X-CSRF-Token. auth_check does so on
+ * every protected route; a public route that changes a live session (signing out) checks
+ * r->csrf_refused and calls it. */
+void auth_refuse_csrf(struct http_req *r);
 /* Hex SHA-256 of a presented secret, the form in which tokens and sessions are stored. */
 void auth_secret_hash(const char *secret, char out[65]);
 

@@ -126,7 +126,7 @@ void h_session_delete(struct http_req *r) {
   const char *cookie = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, AUTH_COOKIE);
   char hash[65];
   if (r->csrf_refused) {
-    reply_error(r, 403, "", "csrf", "missing or wrong X-CSRF-Token header");
+    auth_refuse_csrf(r);
     return;
   }
   if (cookie) {
