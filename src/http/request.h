@@ -43,7 +43,6 @@ struct http_req {
      suspended; its continuation answers when the write is done */
   store_write_fn write_fn;
   void *write_arg;
-  struct store_async *write_slot;
   void (*cont)(struct http_req *r, int rc);
   int write_rc;
   void *state; /* the handler's, for its continuation */

@@ -78,7 +78,8 @@ void req_write_async(struct http_req *r, store_write_fn fn, void *arg,
  * them, since the writer resumes their connections (one server per process). */
 static atomic_int writes_waiting;
 
-/* The writer's on_done for req_write_async: hands the result back and resumes. */
+/* The store's on_done for req_write_async (on its syncer thread, once the write is
+ * durable): hands the result back and resumes the connection. */
 static void write_done(void *arg, int rc) {
   struct http_req *r = arg;
   r->write_rc = rc;
@@ -358,13 +359,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
   if (r->write_fn && !r->resp) {
     /* no thread waits for the write: the connection sleeps and the writer wakes it */
     store_write_fn fn = r->write_fn;
+    struct store_async *slot = arena_alloc(&r->arena, store_async_size());
     r->write_fn = NULL;
-    r->write_slot = arena_alloc(&r->arena, store_async_size());
     MHD_suspend_connection(c);
     atomic_fetch_add(&writes_waiting, 1);
-    int rc = r->write_slot ? store_write_async(s->app->store, r->write_slot, fn, r->write_arg, 1,
-                                               write_done, r)
-                           : -SW_ENOMEM;
+    int rc = slot ? store_write_async(s->app->store, slot, fn, r->write_arg, 1, write_done, r)
+                  : -SW_ENOMEM;
     if (rc < 0) write_done(r, rc); /* never queued: resume at once with the error */
     return MHD_YES;
   }
