@@ -214,9 +214,7 @@ struct guarantee_job {
 static int guarantee_write(struct db *db, void *arg) {
   struct guarantee_job *j = arg;
   int rc = guarantee_add(db, &j->g, j->actor, j->origin);
-  if (rc < 0) return rc;
-  rc = decl_settle_awaiting(db, j->g.party_id, j->actor);
-  return rc < 0 ? rc : 0;
+  return rc < 0 ? rc : decl_settle_awaiting(db, j->g.party_id, j->actor);
 }
 
 void h_guarantees_list(struct http_req *r) {

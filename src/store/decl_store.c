@@ -493,21 +493,15 @@ int decl_settle_awaiting(struct db *db, int64_t party_id, const char *actor) {
   struct db_stmt *st;
   int64_t *ids = malloc(1000 * sizeof *ids);
   size_t n = 0;
-  int rc, released = 0;
+  int rc;
   if (!ids) return -SW_ENOMEM;
   if ((rc = db_prepare(db, sql, &st)) < 0) goto out;
   db_bind_int64(st, 1, party_id);
   while ((rc = db_step(st)) == 1 && n < 1000) ids[n++] = db_col_int64(st, 0);
   db_done(st);
   if (rc < 0) goto out;
-  for (size_t i = 0; i < n; i++) {
-    enum decl_status s = DS_RECEIVED;
-    char number[32];
-    if ((rc = decl_settle(db, ids[i], actor)) < 0) goto out;
-    if ((rc = decl_status_of(db, ids[i], &s, number)) < 0) goto out;
-    if (s == DS_RELEASED) released++;
-  }
-  rc = released;
+  rc = 0;
+  for (size_t i = 0; i < n && rc >= 0; i++) rc = decl_settle(db, ids[i], actor);
 out:
   free(ids);
   return rc;

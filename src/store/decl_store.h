@@ -74,8 +74,8 @@ int decl_cancel(struct db *db, int64_t decl_id, const struct caller *by, const c
  * a declaration awaiting payment whose bill is now paid is released. */
 int decl_settle(struct db *db, int64_t decl_id, const char *actor);
 /* decl_settle for each of the party's declarations awaiting payment, oldest first (at most
- * 1,000): after a guarantee is registered, those it now secures are released. Returns how
- * many were released, or a negative error. */
+ * 1,000): after a guarantee is registered, those it now secures are released. 0 or a
+ * negative error. */
 int decl_settle_awaiting(struct db *db, int64_t party_id, const char *actor);
 /* Appends an event to a declaration's timeline with its current status. */
 int decl_event(struct db *db, int64_t decl_id, const char *kind, const char *actor,
