@@ -3,6 +3,7 @@
 import { h } from './dom.js';
 import { api } from './api.js';
 import { t, label, fmtTime, fmtAgo, fmtDuration } from './i18n.js';
+import { notice, errorMessage } from './forms.js';
 
 /** A declaration status as a coloured badge ("Under review"). */
 export function statusBadge(status) {
@@ -85,4 +86,31 @@ export function liveLine() {
       el.textContent = t('live.updated', { time: fmtTime(new Date().toISOString(), true) });
     },
   };
+}
+
+/** A read-only list screen: a title and intro, then the items of GET `path` as a table of
+ * `cols`, one row(item, cell) each, or the empty text, or the error. Strings come from
+ * `${prefix}.title|intro|none|caption|col.<col>`. cell(col, content, attrs) makes the cell
+ * of a column, labelled for narrow screens (the first column heads its row). */
+export async function listScreen(ctx, { prefix, path, id, cols, row }) {
+  ctx.setTitle(t(`${prefix}.title`));
+  ctx.main.append(pageHead(t(`${prefix}.title`)), h('p', { class: 'muted' }, t(`${prefix}.intro`)));
+  let items;
+  try {
+    items = (await api('GET', path)).items;
+  } catch (e) {
+    ctx.main.append(notice('error', errorMessage(e)));
+    return;
+  }
+  if (!items.length) {
+    ctx.main.append(empty(t(`${prefix}.none`)));
+    return;
+  }
+  const cell = (col, content, attrs = {}) => h(col === cols[0] ? 'th' : 'td',
+    { ...(col === cols[0] ? { scope: 'row' } : {}), 'data-label': t(`${prefix}.col.${col}`), ...attrs }, content);
+  ctx.main.append(h('section', { class: 'card' }, h('div', { class: 'table-scroll' },
+    h('table', { class: 'list', id },
+      h('caption', null, t(`${prefix}.caption`)),
+      h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(`${prefix}.col.${c}`))))),
+      h('tbody', null, items.map((item) => row(item, cell)))))));
 }
